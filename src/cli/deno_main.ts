@@ -1,0 +1,32 @@
+/**
+ * Deno entry of the CLI: `deno run -A src/cli/deno_main.ts <args>` (or `deno task cli`).
+ *
+ * Contract: wires the Deno filesystem store and Deno's streams into `runCli`; nothing imports it.
+ * Imports: cli/main.ts, io/fs_deno_store.ts.
+ */
+import { runCli } from "./main.ts";
+import { DenoFsStore } from "../io/fs_deno_store.ts";
+
+interface DenoCli {
+  args: string[];
+  cwd(): string;
+  exit(code: number): never;
+  stdout: { writeSync(bytes: Uint8Array): number };
+  stderr: { writeSync(bytes: Uint8Array): number };
+}
+
+const deno = (globalThis as unknown as { Deno: DenoCli }).Deno;
+const encoder = new TextEncoder();
+
+/** Writes all of `text`: writeSync may write only part of a large buffer. */
+function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): void {
+  let bytes = encoder.encode(text);
+  while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+}
+const code = await runCli(deno.args, {
+  openStore: (root) => new DenoFsStore(root),
+  stdout: (text) => writeAll(deno.stdout, text),
+  stderr: (text) => writeAll(deno.stderr, text),
+  cwd: deno.cwd(),
+});
+deno.exit(code);

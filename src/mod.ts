@@ -1,0 +1,34 @@
+/**
+ * lakestate's universal entry: the public API that runs in every runtime (browsers, Deno, Node,
+ * edge workers). Touches no runtime global; runtime entries (node.ts, deno.ts) add their
+ * filesystem store on top of this.
+ *
+ * Today (foundation): Paimon spec codecs, the ObjectStore interface with the memory store, the
+ * manifest codecs, table metadata readers and the kernel loader. The table API (openCatalog,
+ * openTable, read, write) arrives with the read and write issues.
+ * Imports: every layer (L7).
+ */
+export { LakeError, CommitConflictError, isLakeError, ERROR_CODES, type ErrorCode } from "./errors.ts";
+
+// Storage.
+export type { ObjectStore, ObjectEntry, ObjectStat, ByteRange, RangeReader } from "./io/store.ts";
+export { openRangeReader, validatePath } from "./io/store.ts";
+export { MemoryStore } from "./io/memory_store.ts";
+export { prefixedStore } from "./io/prefixed_store.ts";
+
+// Paimon spec: types, schema, snapshot, options, paths, rows, buckets, keys.
+export * from "./spec/data_types.ts";
+export * from "./spec/values.ts";
+export * from "./spec/row_kind.ts";
+export * from "./spec/schema.ts";
+export * from "./spec/snapshot.ts";
+export * from "./spec/paths.ts";
+export * from "./spec/binary_row.ts";
+export * from "./spec/simple_stats.ts";
+export * from "./spec/bucket.ts";
+export * from "./spec/key_codec.ts";
+export { parseJson, stringifyJson } from "./util/json.ts";
+
+// Table metadata readers.
+export { readSnapshot, latestSnapshot, latestSnapshotId, earliestSnapshotId, listSnapshotIds, readAllSnapshots } from "./table/snapshot_manager.ts";
+export { readSchema, latestSchema, listSchemaIds } from "./table/schema_manager.ts";
