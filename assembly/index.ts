@@ -1,0 +1,17 @@
+/**
+ * Export list of the key kernel (AssemblyScript → WebAssembly). No logic lives here.
+ *
+ * The kernel compares, sorts, merges and searches byte keys in memcmp order and knows nothing
+ * about Paimon: src/spec/key_codec.ts makes byte order equal to logical order. Built by
+ * tools/build_wasm.mjs into src/kernel/wasm_bytes.ts; loaded by src/kernel/kernel.ts, whose
+ * plain-TypeScript twin is src/kernel/reference.ts.
+ *
+ * Imports: the concept files below.
+ */
+
+export {
+  ABI_VERSION, REGION_COUNT, RUNS_MAX, RUN_STRIDE_BYTES, layout, regionOffset, regionBytes,
+} from "./abi";
+export { sortKeys, sortU64 } from "./sort";
+export { mergeRuns } from "./merge";
+export { lowerBound, lowerBoundU64 } from "./search";

@@ -1,0 +1,388 @@
+/**
+ * The WASM key kernel: owns one instance of the AssemblyScript module (assembly/), its typed
+ * views, and the batching that keeps every call inside the regions.
+ *
+ * Contract: same results as the twin (reference.ts), bit for bit. Each call copies its inputs
+ * into fixed regions (abi.ts), makes one kernel call per batch, and copies results out; nothing
+ * is allocated inside WASM. A call larger than a batch (`batchRowsMax` rows or `batchBytesMax`
+ * key bytes) is split: sorts become sorted chunks merged by the kernel merge, merges stream
+ * windows of every run through the kernel, searches split the table into segments and the
+ * probes into batches. Memory grows to the largest batch seen and never shrinks; views are
+ * re-created when it grows, and after every kernel call the buffer must be unchanged.
+ *
+ * Invariants: region offsets are read back from the module (`>>> 0`), never computed here.
+ * Imports: util/assert.ts, errors.ts, kernel/abi.ts, kernel/reference.ts (types, key helpers).
+ * Mirrors no Java class.
+ */
+
+import { assert } from "../util/assert.ts";
+import { LakeError } from "../errors.ts";
+import { bindKernelExports, KERNEL_RC, REGION, REGION_COUNT, RUN_FIELD, RUN_STRIDE_BYTES, RUNS_MAX } from "./abi.ts";
+import type { KernelExports } from "./abi.ts";
+import {
+  assertKeysShape, compareKeysAt, equalKeysIgnoringTail, keyCount, shortKeyError, tailBytesOption,
+  tooManyRunsError,
+} from "./reference.ts";
+import type { ByteKeys, KeyKernel, MergeOptions, MergeResult, SearchResult } from "./reference.ts";
+
+/** Default rows per kernel call: 8 Mi rows keeps a 5 M-row sort in one call (≈ 33 B of regions per row). */
+export const KERNEL_BATCH_ROWS_MAX = 1 << 23;
+/** Default key bytes per kernel call: 256 MiB, so one call's memory stays well under 1 GiB. */
+export const KERNEL_BATCH_BYTES_MAX = 1 << 28;
+/** Largest region capacity the layout can address (wasm32: 4 GiB minus one page, all regions). */
+const REGION_BYTES_MAX = 0xffff0000;
+
+/** Per-call batch limits; tests shrink them to exercise the batching paths. */
+export interface KernelLimits {
+  /** Rows (keys, probes, merge outputs) per kernel call; >= 1. */
+  readonly batchRowsMax: number;
+  /** Key bytes per kernel call (a single larger key still goes through, alone); >= 1. */
+  readonly batchBytesMax: number;
+}
+
+/** [start, end) row ranges of `keys`, each within the limits (at least one row each). */
+function planBatches(keys: ByteKeys, from: number, to: number, rowsMax: number, bytesMax: number): number[] {
+  const o = keys.offsets;
+  const cuts = [from];
+  let start = from;
+  for (let i = from; i < to; i++) {
+    if (i > start && (i - start >= rowsMax || o[i + 1]! - o[start]! > bytesMax)) { cuts.push(i); start = i; }
+  }
+  if (to > from) cuts.push(to);
+  return cuts;
+}
+
+/** Copies keys `ids` of `keys` into fresh contiguous ByteKeys. */
+function gatherKeys(keys: ByteKeys, ids: ArrayLike<number>): ByteKeys {
+  const o = keys.offsets;
+  const offsets = new Uint32Array(ids.length + 1);
+  for (let j = 0; j < ids.length; j++) offsets[j + 1] = offsets[j]! + o[ids[j]! + 1]! - o[ids[j]!]!;
+  const bytes = new Uint8Array(offsets[ids.length]!);
+  for (let j = 0; j < ids.length; j++) bytes.set(keys.bytes.subarray(o[ids[j]!]!, o[ids[j]! + 1]!), offsets[j]!);
+  return { bytes, offsets };
+}
+
+/** Big-endian 8-byte ByteKeys of u64 values (used only on the over-a-batch path). */
+function u64AsKeys(values: BigUint64Array): ByteKeys {
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  const offsets = new Uint32Array(values.length + 1);
+  for (let i = 0; i < values.length; i++) { view.setBigUint64(i * 8, values[i]!, false); offsets[i + 1] = (i + 1) * 8; }
+  return { bytes, offsets };
+}
+
+/** The WebAssembly implementation of `KeyKernel`. Not re-entrant; one call at a time. */
+export class WasmKernel implements KeyKernel {
+  readonly kind = "wasm" as const;
+  private readonly x: KernelExports;
+  private readonly rowsMax: number;
+  private readonly bytesMax: number;
+  private readonly reg = new Uint32Array(REGION_COUNT);
+  private buf: ArrayBuffer | null = null;
+  private u8 = new Uint8Array(0);
+  private u32 = new Uint32Array(0);
+  private u64 = new BigUint64Array(0);
+  private rowsCap = 0;
+  private bytesACap = 0;
+  private bytesBCap = 0;
+
+  /** Requires: an instance of the embedded kernel module (ABI checked here). */
+  constructor(instance: WebAssembly.Instance, limits?: Partial<KernelLimits>) {
+    this.x = bindKernelExports(instance.exports);
+    this.rowsMax = limits?.batchRowsMax ?? KERNEL_BATCH_ROWS_MAX;
+    this.bytesMax = limits?.batchBytesMax ?? KERNEL_BATCH_BYTES_MAX;
+    assert(Number.isInteger(this.rowsMax) && this.rowsMax >= 1, `kernel: batchRowsMax ${this.rowsMax}, expected an integer >= 1`);
+    assert(Number.isInteger(this.bytesMax) && this.bytesMax >= 1, `kernel: batchBytesMax ${this.bytesMax}, expected an integer >= 1`);
+  }
+
+  /** Current size of the kernel's linear memory in bytes (grows to the largest batch, never shrinks). */
+  get memoryBytes(): number {
+    return this.x.memory.buffer.byteLength;
+  }
+
+  /** Makes the regions hold `rows` rows and the given key bytes; re-creates views if memory moved. */
+  private ensure(rows: number, bytesA: number, bytesB: number): void {
+    if (rows > this.rowsCap || bytesA > this.bytesACap || bytesB > this.bytesBCap) {
+      const round = (v: number, unit: number) => Math.ceil(v / unit) * unit;
+      const r = Math.max(this.rowsCap, round(rows, 4096));
+      const a = Math.max(this.bytesACap, round(bytesA, 65536));
+      const b = Math.max(this.bytesBCap, round(bytesB, 65536));
+      if (r > REGION_BYTES_MAX / 8 || a > REGION_BYTES_MAX || b > REGION_BYTES_MAX || this.x.layout(r, a, b) !== 0) {
+        throw new LakeError("unsupported",
+          `kernel: cannot lay out wasm memory for ${rows} rows and ${bytesA} + ${bytesB} key bytes (4 GiB limit)`);
+      }
+      this.rowsCap = r; this.bytesACap = a; this.bytesBCap = b;
+      for (let id = 0; id < REGION_COUNT; id++) this.reg[id] = this.x.regionOffset(id) >>> 0;
+    }
+    const buffer = this.x.memory.buffer;
+    if (buffer !== this.buf) {
+      this.buf = buffer;
+      this.u8 = new Uint8Array(buffer);
+      this.u32 = new Uint32Array(buffer);
+      this.u64 = new BigUint64Array(buffer);
+    }
+  }
+
+  /** After a kernel call: the kernel never grows memory, so the views must still be live. */
+  private checkBuffer(): void {
+    assert(this.x.memory.buffer === this.buf, "kernel: wasm memory changed during a kernel call");
+  }
+
+  /** Copies keys [from, to) into KEYS_A/OFFS_A (offsets verbatim; the kernel rebases). */
+  private putKeysA(keys: ByteKeys, from: number, to: number): void {
+    const o = keys.offsets;
+    this.u8.set(keys.bytes.subarray(o[from]!, o[to]!), this.reg[REGION.KEYS_A]!);
+    this.u32.set(o.subarray(from, to + 1), this.reg[REGION.OFFS_A]! >>> 2);
+  }
+
+  /** True when all n keys fit one batch (or are a single key, which always goes alone). */
+  private fitsOneBatch(keys: ByteKeys, n: number): boolean {
+    return n <= 1 || (n <= this.rowsMax && keys.offsets[n]! - keys.offsets[0]! <= this.bytesMax);
+  }
+
+  private u32Out(region: number, n: number): Uint32Array<ArrayBuffer> {
+    const at = this.reg[region]! >>> 2;
+    return this.u32.slice(at, at + n);
+  }
+
+  sortKeys(keys: ByteKeys): Uint32Array<ArrayBuffer> {
+    assertKeysShape(keys, "sort");
+    const n = keyCount(keys);
+    if (this.fitsOneBatch(keys, n)) return this.sortBatch(keys, 0, n);
+    const cuts = planBatches(keys, 0, n, this.rowsMax, this.bytesMax);
+    // Over one batch: sort each batch, then merge the sorted batches (stable: batches in order).
+    const runs: ByteKeys[] = [], perms: Uint32Array[] = [];
+    for (let c = 0; c + 1 < cuts.length; c++) {
+      const perm = this.sortBatch(keys, cuts[c]!, cuts[c + 1]!);
+      for (let i = 0; i < perm.length; i++) perm[i] = perm[i]! + cuts[c]!;
+      perms.push(perm);
+      runs.push(gatherKeys(keys, perm));
+    }
+    return this.composeMerged(runs, perms);
+  }
+
+  /** Merges sorted `runs` and maps each output (run, row) through `perms[run][row]`. */
+  private composeMerged(runs: ByteKeys[], perms: Uint32Array[]): Uint32Array<ArrayBuffer> {
+    if (runs.length > RUNS_MAX) throw tooManyRunsError(runs.length);
+    const merged = this.mergeRuns(runs);
+    const out = new Uint32Array(merged.runs.length);
+    for (let i = 0; i < out.length; i++) out[i] = perms[merged.runs[i]!]![merged.rows[i]!]!;
+    return out;
+  }
+
+  private sortBatch(keys: ByteKeys, from: number, to: number): Uint32Array<ArrayBuffer> {
+    const n = to - from;
+    if (n === 0) return new Uint32Array(0);
+    const o = keys.offsets;
+    this.ensure(n, o[to]! - o[from]!, 0);
+    this.putKeysA(keys, from, to);
+    const rc = this.x.sortKeys(n);
+    this.checkBuffer();
+    assert(rc === KERNEL_RC.OK, `kernel sort: offsets decrease within keys [${from}, ${to})`);
+    return this.u32Out(REGION.U32_A, n);
+  }
+
+  sortU64(keys: BigUint64Array): Uint32Array<ArrayBuffer> {
+    const n = keys.length;
+    if (n <= this.rowsMax && n * 8 <= this.bytesMax) return this.sortU64Batch(keys);
+    const step = Math.max(1, Math.min(this.rowsMax, Math.floor(this.bytesMax / 8)));
+    const runs: ByteKeys[] = [], perms: Uint32Array[] = [];
+    for (let s = 0; s < n; s += step) {
+      const part = keys.subarray(s, Math.min(n, s + step));
+      const perm = this.sortU64Batch(part);
+      const sorted = new BigUint64Array(perm.length);
+      for (let i = 0; i < perm.length; i++) { sorted[i] = part[perm[i]!]!; perm[i] = perm[i]! + s; }
+      perms.push(perm);
+      runs.push(u64AsKeys(sorted));
+    }
+    return this.composeMerged(runs, perms);
+  }
+
+  private sortU64Batch(keys: BigUint64Array): Uint32Array<ArrayBuffer> {
+    const n = keys.length;
+    if (n === 0) return new Uint32Array(0);
+    this.ensure(n, n * 8, 0);
+    this.u64.set(keys, this.reg[REGION.KEYS_A]! >>> 3);
+    this.x.sortU64(n);
+    this.checkBuffer();
+    return this.u32Out(REGION.U32_A, n);
+  }
+
+  mergeRuns(runs: readonly ByteKeys[], options?: MergeOptions): MergeResult {
+    const tail = tailBytesOption(options);
+    const k = runs.length;
+    if (k > RUNS_MAX) throw tooManyRunsError(k);
+    let total = 0, remainingBytes = 0;
+    const rowsOf = runs.map((r) => { assertKeysShape(r, "merge run"); return keyCount(r); });
+    for (let r = 0; r < k; r++) { total += rowsOf[r]!; remainingBytes += runs[r]!.offsets[rowsOf[r]!]! - runs[r]!.offsets[0]!; }
+    const out = { runs: new Uint32Array(total), rows: new Uint32Array(total), groupStarts: new Uint8Array(total) };
+    const cursors = new Array<number>(k).fill(0), windows = new Array<number>(k).fill(0);
+    let produced = 0;
+    while (produced < total) {
+      const remainingRows = total - produced;
+      const whole = remainingRows <= this.rowsMax && remainingBytes <= this.bytesMax;
+      let active = 0;
+      for (let r = 0; r < k; r++) if (cursors[r]! < rowsOf[r]!) active++;
+      const rowShare = Math.max(1, Math.floor(this.rowsMax / active));
+      const byteShare = Math.floor(this.bytesMax / active);
+      let sumRows = 0, sumBytes = 0;
+      for (let r = 0; r < k; r++) {
+        const o = runs[r]!.offsets, c = cursors[r]!;
+        let w = whole ? rowsOf[r]! - c : 0;
+        if (!whole) {
+          while (c + w < rowsOf[r]! && w < rowShare && (w === 0 || o[c + w + 1]! - o[c]! <= byteShare)) w++;
+        }
+        windows[r] = w;
+        sumRows += w;
+        sumBytes += o[c + w]! - o[c]!;
+      }
+      this.ensure(sumRows, sumBytes, 0);
+      this.putWindows(runs, rowsOf, cursors, windows);
+      const cnt = this.x.mergeRuns(k, tail, sumRows);
+      this.checkBuffer();
+      if (cnt === KERNEL_RC.SHORT_KEY_OR_BAD_TABLE) throw shortKeyError(tail);
+      assert(cnt > 0, `kernel merge: call returned ${cnt} (decreasing offsets or no progress)`);
+      const a = this.reg[REGION.U32_A]! >>> 2, b = this.reg[REGION.U32_B]! >>> 2, m = this.reg[REGION.U8]!;
+      out.runs.set(this.u32.subarray(a, a + cnt), produced);
+      out.rows.set(this.u32.subarray(b, b + cnt), produced);
+      out.groupStarts.set(this.u8.subarray(m, m + cnt), produced);
+      if (produced > 0) {
+        const pr = out.runs[produced - 1]!, pw = out.rows[produced - 1]!;
+        const fr = out.runs[produced]!, fw = out.rows[produced]!;
+        out.groupStarts[produced] = equalKeysIgnoringTail(runs[pr]!, pw, runs[fr]!, fw, tail) ? 0 : 1;
+      }
+      const table = this.reg[REGION.RUNS]! >>> 2;
+      for (let r = 0; r < k; r++) {
+        const used = this.u32[table + r * (RUN_STRIDE_BYTES >>> 2) + RUN_FIELD.CURSOR]!;
+        const o = runs[r]!.offsets;
+        remainingBytes -= o[cursors[r]! + used]! - o[cursors[r]!]!;
+        cursors[r] = cursors[r]! + used;
+      }
+      produced += cnt;
+    }
+    return out;
+  }
+
+  /** Copies each run's window [cursor, cursor + window) and fills the run table. */
+  private putWindows(runs: readonly ByteKeys[], rowsOf: number[], cursors: number[], windows: number[]): void {
+    const keysA = this.reg[REGION.KEYS_A]!, offsA = this.reg[REGION.OFFS_A]! >>> 2;
+    const table = this.reg[REGION.RUNS]! >>> 2, stride = RUN_STRIDE_BYTES >>> 2;
+    let offIndex = 0, bytePos = 0;
+    for (let r = 0; r < runs.length; r++) {
+      const o = runs[r]!.offsets, c = cursors[r]!, w = windows[r]!;
+      const e = table + r * stride;
+      if (w > 0) {
+        this.u32.set(o.subarray(c, c + w + 1), offsA + offIndex);
+        this.u8.set(runs[r]!.bytes.subarray(o[c]!, o[c + w]!), keysA + bytePos);
+      }
+      this.u32[e + RUN_FIELD.OFF_INDEX] = offIndex;
+      this.u32[e + RUN_FIELD.ROWS] = w;
+      this.u32[e + RUN_FIELD.FINAL] = c + w === rowsOf[r]! ? 1 : 0;
+      this.u32[e + RUN_FIELD.DATA_BASE] = (keysA + bytePos - o[c]!) >>> 0;
+      this.u32[e + RUN_FIELD.ROW_BASE] = c;
+      offIndex += w + 1;
+      bytePos += o[c + w]! - o[c]!;
+    }
+  }
+
+  lowerBound(sorted: ByteKeys, probes: ByteKeys): SearchResult {
+    assertKeysShape(sorted, "search table");
+    assertKeysShape(probes, "search probes");
+    const n = keyCount(sorted), p = keyCount(probes);
+    if (this.fitsOneBatch(sorted, n)) return this.searchSegment(sorted, 0, n, probes);
+    const segments = planBatches(sorted, 0, n, this.rowsMax, this.bytesMax);
+    // Table over one batch: probe q belongs to the first segment whose last key is >= it.
+    const index = new Uint32Array(p).fill(n), found = new Uint8Array(p);
+    const segs = segments.length - 1;
+    const members: number[][] = Array.from({ length: segs }, () => []);
+    for (let q = 0; q < p; q++) {
+      let lo = 0, hi = segs;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareKeysAt(sorted, segments[mid + 1]! - 1, probes, q) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < segs) members[lo]!.push(q);
+    }
+    for (let s = 0; s < segs; s++) {
+      const ids = members[s]!;
+      if (ids.length === 0) continue;
+      const r = this.searchSegment(sorted, segments[s]!, segments[s + 1]!, gatherKeys(probes, ids));
+      for (let j = 0; j < ids.length; j++) { index[ids[j]!] = r.index[j]! + segments[s]!; found[ids[j]!] = r.found[j]!; }
+    }
+    return { index, found };
+  }
+
+  /** Searches all probes in table rows [from, to) (one region's worth); indexes relative to `from`. */
+  private searchSegment(table: ByteKeys, from: number, to: number, probes: ByteKeys): SearchResult {
+    const p = keyCount(probes), n = to - from, o = table.offsets, po = probes.offsets;
+    const index = new Uint32Array(p), found = new Uint8Array(p);
+    const batches = planBatches(probes, 0, p, this.rowsMax, this.bytesMax);
+    let rows = n, bytesB = 0;
+    for (let i = 0; i + 1 < batches.length; i++) {
+      rows = Math.max(rows, batches[i + 1]! - batches[i]!);
+      bytesB = Math.max(bytesB, po[batches[i + 1]!]! - po[batches[i]!]!);
+    }
+    if (p === 0) return { index, found };
+    this.ensure(rows, o[to]! - o[from]!, bytesB);
+    this.putKeysA(table, from, to);
+    const keysB = this.reg[REGION.KEYS_B]!, offsB = this.reg[REGION.OFFS_B]! >>> 2;
+    for (let i = 0; i + 1 < batches.length; i++) {
+      const s = batches[i]!, e = batches[i + 1]!;
+      this.u8.set(probes.bytes.subarray(po[s]!, po[e]!), keysB);
+      this.u32.set(po.subarray(s, e + 1), offsB);
+      const rc = this.x.lowerBound(n, e - s);
+      this.checkBuffer();
+      assert(rc === KERNEL_RC.OK, `kernel search: offsets decrease (${rc === -1 ? "table" : "probes"})`);
+      const a = this.reg[REGION.U32_A]! >>> 2, f = this.reg[REGION.U8]!;
+      index.set(this.u32.subarray(a, a + e - s), s);
+      found.set(this.u8.subarray(f, f + e - s), s);
+    }
+    return { index, found };
+  }
+
+  lowerBoundU64(sorted: BigUint64Array, probes: BigUint64Array): SearchResult {
+    const n = sorted.length, p = probes.length;
+    const segRows = Math.max(1, Math.min(this.rowsMax, Math.floor(this.bytesMax / 8)));
+    if (n <= segRows) return this.searchU64Segment(sorted, probes);
+    const index = new Uint32Array(p).fill(n), found = new Uint8Array(p);
+    const segs = Math.ceil(n / segRows);
+    const members: number[][] = Array.from({ length: segs }, () => []);
+    for (let q = 0; q < p; q++) {
+      let lo = 0, hi = segs;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[Math.min(n, (mid + 1) * segRows) - 1]! < probes[q]!) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < segs) members[lo]!.push(q);
+    }
+    for (let s = 0; s < segs; s++) {
+      const ids = members[s]!;
+      if (ids.length === 0) continue;
+      const sub = BigUint64Array.from(ids, (q) => probes[q]!);
+      const r = this.searchU64Segment(sorted.subarray(s * segRows, Math.min(n, (s + 1) * segRows)), sub);
+      for (let j = 0; j < ids.length; j++) { index[ids[j]!] = r.index[j]! + s * segRows; found[ids[j]!] = r.found[j]!; }
+    }
+    return { index, found };
+  }
+
+  private searchU64Segment(table: BigUint64Array, probes: BigUint64Array): SearchResult {
+    const n = table.length, p = probes.length;
+    const index = new Uint32Array(p), found = new Uint8Array(p);
+    if (p === 0) return { index, found };
+    const batch = Math.max(1, this.rowsMax);
+    this.ensure(Math.max(n, Math.min(p, batch)), n * 8, Math.min(p, batch) * 8);
+    this.u64.set(table, this.reg[REGION.KEYS_A]! >>> 3);
+    for (let s = 0; s < p; s += batch) {
+      const e = Math.min(p, s + batch);
+      this.u64.set(probes.subarray(s, e), this.reg[REGION.KEYS_B]! >>> 3);
+      this.x.lowerBoundU64(n, e - s);
+      this.checkBuffer();
+      const a = this.reg[REGION.U32_A]! >>> 2, f = this.reg[REGION.U8]!;
+      index.set(this.u32.subarray(a, a + e - s), s);
+      found.set(this.u8.subarray(f, f + e - s), s);
+    }
+    return { index, found };
+  }
+}
