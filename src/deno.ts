@@ -1,8 +1,38 @@
 /**
- * lakestate for Deno: the universal API plus the Deno filesystem store.
+ * lakestate for Deno: the universal API plus the Deno filesystem store, with `openCatalog` and
+ * `openTable` that also take a local path or `file://` URL.
  *
- * `import { DenoFsStore } from "lakestate/deno"` (or this file by path).
- * Imports: mod.ts, io/fs_deno_store.ts.
+ * `import { openCatalog } from "lakestate/deno"` (or this file by path).
+ * Imports: mod.ts, api/catalog.ts, io/fs_deno_store.ts.
  */
+import { Catalog, openTable as openTableInStore } from "./api/catalog.ts";
+import type { Table } from "./api/table.ts";
+import { DenoFsStore } from "./io/fs_deno_store.ts";
+import type { ObjectStore } from "./io/store.ts";
+
 export * from "./mod.ts";
 export { DenoFsStore, type DenoFsStoreOptions } from "./io/fs_deno_store.ts";
+
+/** A local directory (path or `file://` URL) or any store. */
+export type StoreInput = string | URL | ObjectStore;
+
+function pathOf(url: URL): string {
+  if (url.protocol !== "file:") throw new TypeError(`lakestate: only file:// URLs name local directories, got ${url.href}`);
+  return decodeURIComponent(url.pathname);
+}
+
+function storeOf(input: StoreInput): ObjectStore {
+  if (typeof input === "string") return new DenoFsStore(input.startsWith("file:") ? pathOf(new URL(input)) : input);
+  if (input instanceof URL) return new DenoFsStore(pathOf(input));
+  return input;
+}
+
+/** Opens a filesystem catalog: `warehouse` is a directory path, a `file://` URL or a store. */
+export function openCatalog(options: { warehouse: StoreInput }): Catalog {
+  return new Catalog(storeOf(options.warehouse));
+}
+
+/** Opens the table in a directory (path or `file://` URL) or at the root of a store. */
+export function openTable(table: StoreInput, options: { name?: string } = {}): Promise<Table> {
+  return openTableInStore(storeOf(table), { name: options.name ?? (typeof table === "string" ? table : table instanceof URL ? table.href : undefined) });
+}

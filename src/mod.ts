@@ -32,3 +32,15 @@ export { parseJson, stringifyJson } from "./util/json.ts";
 // Table metadata readers.
 export { readSnapshot, latestSnapshot, latestSnapshotId, earliestSnapshotId, listSnapshotIds, readAllSnapshots } from "./table/snapshot_manager.ts";
 export { readSchema, latestSchema, listSchemaIds } from "./table/schema_manager.ts";
+
+// Tables and catalogs.
+export { Table, type ReadOptions, type FilterInput, type FileInfo } from "./api/table.ts";
+export { Catalog, openCatalog, openTable, parseTableIdentifier } from "./api/catalog.ts";
+export {
+  and, or, not, equal, notEqual, lessThan, lessOrEqual, greaterThan, greaterOrEqual, compare, isNull, isNotNull,
+  isIn, notIn, type Predicate,
+} from "./table/predicate.ts";
+export { parsePredicate, formatPredicate } from "./table/predicate_parser.ts";
+
+// Kernel.
+export { loadKernel, type LoadedKernel, type LoadKernelOptions, type KeyKernel } from "./kernel/mod.ts";

@@ -21,7 +21,7 @@
 import { decompress as zstdDecompress } from "fzstd";
 import { snappyUncompress } from "hyparquet";
 import { LakeError } from "../../errors.ts";
-import { crc32 } from "./crc32.ts";
+import { crc32 } from "../../util/crc32.ts";
 import { snappyCompress } from "./snappy.ts";
 
 /** Avro codec names as they appear in `avro.codec` (persisted: never rename). */

@@ -12,7 +12,7 @@ import { compileResolvingDecoder } from "../../../src/format/avro/resolve.ts";
 import { avroSchemaFromJson, avroSchemaToJson, parseAvroSchema, type AvroRecordSchema } from "../../../src/format/avro/schema.ts";
 import { AVRO_CODECS, compressAvroBlock, decompressAvroBlock, parseAvroCodec } from "../../../src/format/avro/codecs.ts";
 import { readAvroContainer, readAvroContainerHeader, writeAvroContainer } from "../../../src/format/avro/container.ts";
-import { crc32 } from "../../../src/format/avro/crc32.ts";
+import { crc32 } from "../../../src/util/crc32.ts";
 import { snappyCompress } from "../../../src/format/avro/snappy.ts";
 import { isLakeError } from "../../../src/errors.ts";
 import { fromHex, toHex, utf8Encode } from "../../../src/util/bytes.ts";

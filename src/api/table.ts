@@ -1,0 +1,219 @@
+/**
+ * The public table handle: schema, options, the `$snapshots` and `$files` system tables, and
+ * batch reads returning Apache Arrow tables or plain objects.
+ *
+ * Mirrors Java `FileStoreTable` + `ReadBuilder` (newScan/newRead) and the `SnapshotsTable` and
+ * `FilesTable` system tables:
+ * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/table/system/FilesTable.java
+ *
+ * Invariants: a handle is bound to one store (the table directory); every read resolves its
+ * snapshot first and reads only files that snapshot lists; the table's options are validated
+ * for reading when the handle opens (an unsupported setting is an error, never a silent
+ * different answer).
+ * Imports: every lower layer (L7).
+ */
+import type { Table as ArrowTable } from "apache-arrow";
+import { LakeError } from "../errors.ts";
+import type { ObjectStore } from "../io/store.ts";
+import { loadKernel, type KeyKernel } from "../kernel/mod.ts";
+import { createMergeFunctionFactory, type TableMergeFunctionFactory } from "../lsm/merge_function/merge_function.ts";
+import { decodeSerializedBinaryRow } from "../spec/binary_row.ts";
+import type { DataField } from "../spec/data_types.ts";
+import { validateTableOptions } from "../spec/option_support.ts";
+import { logicalPartitionType, logicalTrimmedPrimaryKeysType, type TableSchema } from "../spec/schema.ts";
+import type { Snapshot } from "../spec/snapshot.ts";
+import type { Value } from "../spec/values.ts";
+import { parsePredicate } from "../table/predicate_parser.ts";
+import type { Predicate } from "../table/predicate.ts";
+import { planScan } from "../table/scan.ts";
+import { latestSchema, readSchema } from "../table/schema_manager.ts";
+import { latestSnapshotId, readAllSnapshots, readSnapshot } from "../table/snapshot_manager.ts";
+import { dataFilePath, readSplits, type ReadResult } from "../table/table_read.ts";
+import { columnsToArrowTable } from "./arrow.ts";
+
+/** A filter: a predicate built with the `table/predicate.ts` builders, or SQL-like text. */
+export type FilterInput = Predicate | string;
+
+/** Options of `read` and `rows`. */
+export interface ReadOptions {
+  /** Snapshot to read; default the latest. */
+  readonly snapshotId?: number | bigint;
+  /** Columns to return, in this order; default all. */
+  readonly columns?: readonly string[];
+  /** Rows to keep (SQL semantics: a row is kept when the filter is TRUE). */
+  readonly filter?: FilterInput | null;
+}
+
+/** One row of `$files`. */
+export interface FileInfo {
+  readonly partition: Record<string, Value>;
+  readonly bucket: number;
+  readonly filePath: string;
+  readonly fileFormat: string;
+  readonly schemaId: bigint;
+  readonly level: number;
+  readonly recordCount: bigint;
+  readonly fileSizeInBytes: bigint;
+  readonly minSequenceNumber: bigint;
+  readonly maxSequenceNumber: bigint;
+  readonly minKey: Value[];
+  readonly maxKey: Value[];
+  readonly creationTimeMillis: bigint | null;
+  readonly deleteRowCount: bigint | null;
+}
+
+let sharedKernel: Promise<KeyKernel> | null = null;
+
+/** The process-wide kernel (WASM, or the twin where WASM cannot load). */
+function kernel(): Promise<KeyKernel> {
+  sharedKernel ??= loadKernel().then((k) => k.kernel);
+  return sharedKernel;
+}
+
+/** A Paimon table opened from a store rooted at the table directory. */
+export class Table {
+  /** Display name (`db.table` in a catalog, else the path or "table"). */
+  readonly name: string;
+  readonly store: ObjectStore;
+  /** The latest schema when the handle was opened. */
+  readonly schema: TableSchema;
+  /** Warnings about options (misspelt keys...), from validation when the table opened. */
+  readonly warnings: readonly string[];
+  readonly #schemas = new Map<bigint, Promise<TableSchema>>();
+  readonly #mergeFactory: TableMergeFunctionFactory | null;
+
+  private constructor(store: ObjectStore, schema: TableSchema, name: string, warnings: readonly string[]) {
+    this.store = store;
+    this.schema = schema;
+    this.name = name;
+    this.warnings = warnings;
+    this.#schemas.set(schema.id, Promise.resolve(schema));
+    this.#mergeFactory = schema.primaryKeys.length > 0 ? createMergeFunctionFactory(schema) : null;
+  }
+
+  /** Opens the table whose directory is the root of `store`. */
+  static async open(store: ObjectStore, options: { name?: string } = {}): Promise<Table> {
+    const name = options.name ?? "table";
+    const schema = await latestSchema(store).catch((error: unknown) => {
+      if (error instanceof LakeError && error.code === "not_found") {
+        throw new LakeError("not_found", `table: ${name} is not a Paimon table (no schema/schema-N file)`, { cause: error });
+      }
+      throw error;
+    });
+    const { warnings } = validateTableOptions(schema.options, { primaryKeys: schema.primaryKeys, partitionKeys: schema.partitionKeys, use: "read" });
+    return new Table(store, schema, name, warnings);
+  }
+
+  /** The table options (string to string, as in the schema file). */
+  get options(): Readonly<Record<string, string>> {
+    return this.schema.options;
+  }
+
+  /** The schema with id `id` (cached). */
+  schemaById(id: bigint): Promise<TableSchema> {
+    let s = this.#schemas.get(id);
+    if (s === undefined) this.#schemas.set(id, s = readSchema(this.store, id));
+    return s;
+  }
+
+  /** `$snapshots`: every snapshot present, oldest first. */
+  snapshots(): Promise<Snapshot[]> {
+    return readAllSnapshots(this.store);
+  }
+
+  /** The snapshot a read resolves to: `snapshotId`, else the latest; null for an empty table. */
+  async resolveSnapshot(snapshotId?: number | bigint): Promise<Snapshot | null> {
+    if (snapshotId === undefined) {
+      const id = await latestSnapshotId(this.store);
+      return id === null ? null : readSnapshot(this.store, id);
+    }
+    const id = BigInt(snapshotId);
+    if (id < 1n) throw new LakeError("invalid_argument", `table: snapshot id ${snapshotId} is not a positive integer`);
+    return readSnapshot(this.store, id);
+  }
+
+  /** `$files`: the live data files of a snapshot (default the latest). */
+  async files(options: { snapshotId?: number | bigint } = {}): Promise<FileInfo[]> {
+    const snapshot = await this.resolveSnapshot(options.snapshotId);
+    if (snapshot === null) return [];
+    const plan = await planScan(this.store, { snapshot, schema: this.schema });
+    const partitionFields = logicalPartitionType(this.schema).fields;
+    const keyTypes = logicalTrimmedPrimaryKeysType(this.schema).fields.map((f) => f.type);
+    const out: FileInfo[] = [];
+    for (const split of plan.splits) {
+      const partition = Object.fromEntries(partitionFields.map((f, i) => [f.name, split.partitionValues[i] ?? null]));
+      for (const file of split.files) {
+        const keyed = this.schema.primaryKeys.length > 0;
+        out.push({
+          partition,
+          bucket: split.bucket,
+          filePath: dataFilePath(this.schema, split, file),
+          fileFormat: file.fileName.slice(file.fileName.lastIndexOf(".") + 1),
+          schemaId: file.schemaId,
+          level: file.level,
+          recordCount: file.rowCount,
+          fileSizeInBytes: file.fileSize,
+          minSequenceNumber: file.minSequenceNumber,
+          maxSequenceNumber: file.maxSequenceNumber,
+          minKey: keyed ? decodeSerializedBinaryRow(keyTypes, file.minKey) : [],
+          maxKey: keyed ? decodeSerializedBinaryRow(keyTypes, file.maxKey) : [],
+          creationTimeMillis: file.creationTime,
+          deleteRowCount: file.deleteRowCount,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Resolves `columns` to schema fields, with a clear error for unknown names. */
+  fieldsOf(columns?: readonly string[]): DataField[] {
+    if (columns === undefined) return [...this.schema.fields];
+    return columns.map((name) => {
+      const field = this.schema.fields.find((f) => f.name === name);
+      if (field === undefined) {
+        throw new LakeError("invalid_argument", `table: column ${JSON.stringify(name)} does not exist in ${this.name} (columns: ${this.schema.fields.map((f) => f.name).join(", ")})`);
+      }
+      return field;
+    });
+  }
+
+  /** Reads rows column by column (the engine's own form; `read` and `rows` build on it). */
+  async readColumns(options: ReadOptions = {}): Promise<ReadResult> {
+    const fields = this.fieldsOf(options.columns);
+    const filter = typeof options.filter === "string" ? parsePredicate(options.filter) : options.filter ?? null;
+    const snapshot = await this.resolveSnapshot(options.snapshotId);
+    if (snapshot === null) return { fields, columns: fields.map(() => []), rowCount: 0 };
+    const plan = await planScan(this.store, {
+      snapshot,
+      schema: this.schema,
+      filter,
+      skipLevel0: this.#mergeFactory?.batchScanSkipsLevel0 ?? false,
+    });
+    return readSplits({
+      store: this.store,
+      schema: this.schema,
+      schemaById: (id) => this.schemaById(id),
+      fields,
+      filter,
+      kernel: await kernel(),
+      mergeFactory: this.#mergeFactory,
+    }, plan.splits);
+  }
+
+  /** Reads the table as an Apache Arrow table (what a Java batch read returns). */
+  async read(options: ReadOptions = {}): Promise<ArrowTable> {
+    const result = await this.readColumns(options);
+    return columnsToArrowTable(result.fields, result.columns, result.rowCount);
+  }
+
+  /** Reads the table as plain objects, one per row, keyed by column name. */
+  async *rows(options: ReadOptions = {}): AsyncGenerator<Record<string, Value>> {
+    const result = await this.readColumns(options);
+    const names = result.fields.map((f) => f.name);
+    for (let i = 0; i < result.rowCount; i++) {
+      const row: Record<string, Value> = {};
+      for (let c = 0; c < names.length; c++) row[names[c]!] = result.columns[c]![i] ?? null;
+      yield row;
+    }
+  }
+}
