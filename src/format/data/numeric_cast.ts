@@ -18,12 +18,12 @@
  * `NumericPrimitiveToDecimalCastRule`, `DecimalToNumericPrimitiveCastRule`, `DecimalUtils`:
  * https://github.com/apache/paimon/blob/master/paimon-common/src/main/java/org/apache/paimon/utils/DecimalUtils.java
  *
- * Imports: errors.ts, spec/data_types.ts, spec/values.ts, java_format.ts.
+ * Imports: errors.ts, spec/data_types.ts, spec/values.ts, spec/java_number_text.ts.
  */
 import { LakeError } from "../../errors.ts";
 import type { AtomicType, DataType } from "../../spec/data_types.ts";
 import { decimalFitsPrecision, decimalToString, pow10, type Timestamp, type Value } from "../../spec/values.ts";
-import { javaDoubleToString } from "./java_format.ts";
+import { javaDoubleToString } from "../../spec/java_number_text.ts";
 
 const INT_MAX = 2147483647;
 const INT_MIN = -2147483648;

@@ -19,14 +19,15 @@
  * `org.apache.paimon.casting`:
  * https://github.com/apache/paimon/blob/master/paimon-common/src/main/java/org/apache/paimon/casting/CastExecutors.java
  *
- * Imports: errors.ts, util/bytes.ts, spec/data_types.ts, spec/values.ts, java_format.ts,
- * numeric_cast.ts.
+ * Imports: errors.ts, util/bytes.ts, spec/data_types.ts, spec/values.ts,
+ * spec/java_number_text.ts, spec/java_datetime_text.ts, numeric_cast.ts.
  */
 import { LakeError } from "../../errors.ts";
 import { utf8Encode } from "../../util/bytes.ts";
 import { describeType, type AtomicType, type DataField, type DataType } from "../../spec/data_types.ts";
 import { decimalToString, MILLIS_PER_DAY, type Timestamp, type Value } from "../../spec/values.ts";
-import { formatJavaDate, formatJavaTime, formatJavaTimestamp, javaDoubleToString, javaFloatToString } from "./java_format.ts";
+import { javaDoubleToString, javaFloatToString } from "../../spec/java_number_text.ts";
+import { formatDateText, formatTimeText, formatTimestampText } from "../../spec/java_datetime_text.ts";
 import { compileNumericCast, decimalFromNumeric, isApproximate, isIntegral, truncateTimestamp } from "./numeric_cast.ts";
 
 /** Casts one non-null value; may return null (a DECIMAL that no longer fits). */
@@ -106,9 +107,9 @@ function toStringCast(from: AtomicType, to: AtomicType, fail: () => never): Valu
   if (isCharString(from)) return (v) => toCharacterString(v as string, to);
   // The rules below do not fit the text to the target length (Java does not either).
   if (isBinaryString(from)) return (v) => LENIENT_UTF8.decode(v as Uint8Array);
-  if (from.root === "DATE") return (v) => formatJavaDate(v as number);
-  if (from.root === "TIME") { const p = from.precision!; return (v) => formatJavaTime(v as number, p); }
-  if (from.root === "TIMESTAMP") { const p = from.precision!; return (v) => formatJavaTimestamp(v as Timestamp, p); }
+  if (from.root === "DATE") return (v) => formatDateText(v as number);
+  if (from.root === "TIME") { const p = from.precision!; return (v) => formatTimeText(v as number, p); }
+  if (from.root === "TIMESTAMP") { const p = from.precision!; return (v) => formatTimestampText(v as Timestamp, p); }
   return fail();
 }
 

@@ -1,13 +1,14 @@
-// Goal: schema-evolution casts and Java text forms give exactly Java's results, edge cases
-// included (wrapping, saturation, HALF_UP rescale, double rounding of BIGINT → FLOAT, Java's
-// Double/Float.toString, truncation toward zero of negative timestamps).
+// Goal: schema-evolution casts give exactly Java's results, edge cases included (wrapping,
+// saturation, HALF_UP rescale, double rounding of BIGINT → FLOAT, Java's Double/Float.toString
+// and DATE/TIME/TIMESTAMP text through the casts to STRING, truncation toward zero of negative
+// timestamps). The text routines themselves are checked against JDK vectors in
+// test/unit/spec/java_text_vectors_test.ts; here we check the casts use them.
 // Method: expected values worked out from the Java sources (CastExecutors rules, DecimalUtils,
 // DateTimeUtils, JDK Double.toString specification) and, for dates, from JS Date as an
 // independent calendar oracle.
 import { assert, describe, test } from "../../harness.ts";
 import { compileValueCast, sameTypeIgnoringNullable } from "../../../src/format/data/value_cast.ts";
 import { bigintToFloat32, truncateTimestamp } from "../../../src/format/data/numeric_cast.ts";
-import { formatJavaDate, formatJavaTime, formatJavaTimestamp, javaDoubleToString, javaFloatToString } from "../../../src/format/data/java_format.ts";
 import { dataTypeFromJson } from "../../../src/spec/data_types.ts";
 import type { Value } from "../../../src/spec/values.ts";
 import { isLakeError } from "../../../src/errors.ts";
@@ -18,38 +19,40 @@ function cast(from: unknown, to: unknown, values: Value[]): Value[] {
   return values.map((v) => c(v));
 }
 
-describe("java_format", () => {
-  test("Double.toString", () => {
+describe("casts to STRING use Java's text forms", () => {
+  test("DOUBLE → STRING is Double.toString", () => {
     const cases: [number, string][] = [
       [1, "1.0"], [100, "100.0"], [0.001, "0.001"], [1e-4, "1.0E-4"], [9999999, "9999999.0"], [1e7, "1.0E7"],
       [12345678.9, "1.23456789E7"], [123456.789, "123456.789"], [-0.5, "-0.5"], [0, "0.0"], [-0, "-0.0"], [NaN, "NaN"],
       [Infinity, "Infinity"], [-Infinity, "-Infinity"], [5e-324, "4.9E-324"], [1.7976931348623157e308, "1.7976931348623157E308"],
       [0.1 + 0.2, "0.30000000000000004"], [1e21, "1.0E21"], [2e-3, "0.002"], [Math.fround(0.1), "0.10000000149011612"],
     ];
-    for (const [x, text] of cases) assert.equal(javaDoubleToString(x), text, String(x));
+    assert.deepEqual(cast("DOUBLE", "STRING", cases.map(([x]) => x)), cases.map(([, text]) => text));
   });
 
-  test("Float.toString", () => {
+  test("FLOAT → STRING is Float.toString (ties between shortest decimals go to the even digit)", () => {
     const cases: [number, string][] = [
       [Math.fround(0.1), "0.1"], [Math.fround(1.1), "1.1"], [Math.fround(3.4028235e38), "3.4028235E38"], [Math.fround(1.4e-45), "1.4E-45"],
       [Math.fround(16777216), "1.6777216E7"], [Math.fround(-2.5), "-2.5"], [Math.fround(1e-3), "0.001"], [Math.fround(123456.7), "123456.7"],
+      // Exact float32 values halfway between two 8-digit decimals; printed by JDK 17.0.15 (JDK 19+ rule is the same).
+      [299.453125, "299.45312"], [-45.8203125, "-45.820312"], [2.84765625, "2.8476562"], [4217.03125, "4217.0312"],
     ];
-    for (const [x, text] of cases) assert.equal(javaFloatToString(x), text, String(x));
+    assert.deepEqual(cast("FLOAT", "STRING", cases.map(([x]) => x)), cases.map(([, text]) => text));
   });
 
-  test("DATE, TIME and TIMESTAMP text", () => {
-    for (const days of [0, -1, 19909, -719162, 2932896, -141427]) {
-      assert.equal(formatJavaDate(days), new Date(days * 86_400_000).toISOString().slice(0, 10), String(days));
-    }
-    assert.equal(formatJavaTime(45_296_789, 3), "12:34:56.789");
-    assert.equal(formatJavaTime(45_296_500, 3), "12:34:56.5"); // Java stops at the first zero remainder
-    assert.equal(formatJavaTime(45_296_000, 3), "12:34:56.0");
-    assert.equal(formatJavaTime(45_296_789, 0), "12:34:56");
+  test("DATE, TIME and TIMESTAMP → STRING", () => {
+    const days = [0, -1, 19909, -719162, 2932896, -141427];
+    assert.deepEqual(cast("DATE", "STRING", days), days.map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10)));
+    // Outside Java's calendar arithmetic Paimon's formatDate prints these (test/fixtures/java-text, JDK 25).
+    assert.deepEqual(cast("DATE", "STRING", [-2472633, 2147483647]), [",(00-02-31", ")*,0-0+-0("]);
+    assert.deepEqual(cast("TIME(3)", "STRING", [45_296_789, 45_296_500, 45_296_000]), ["12:34:56.789", "12:34:56.5", "12:34:56.0"]); // Java stops at the first zero remainder
+    assert.deepEqual(cast("TIME(0)", "STRING", [45_296_789]), ["12:34:56"]);
     const ts = { epochMillis: 2_000_000_000_000, nanoOfMillisecond: 1001 };
-    assert.equal(formatJavaTimestamp(ts, 9), "2033-05-18 03:33:20.000001001");
-    assert.equal(formatJavaTimestamp({ epochMillis: 2_000_000_000_000, nanoOfMillisecond: 0 }, 3), "2033-05-18 03:33:20.000");
-    assert.equal(formatJavaTimestamp({ epochMillis: 2_000_000_000_000, nanoOfMillisecond: 0 }, 0), "2033-05-18 03:33:20");
-    assert.equal(formatJavaTimestamp({ epochMillis: -2_240_521_239_999, nanoOfMillisecond: 1001 }, 9), "1899-01-01 00:59:20.001001001");
+    const whole = { epochMillis: 2_000_000_000_000, nanoOfMillisecond: 0 };
+    assert.deepEqual(cast("TIMESTAMP(9)", "STRING", [ts, { epochMillis: -2_240_521_239_999, nanoOfMillisecond: 1001 }]),
+      ["2033-05-18 03:33:20.000001001", "1899-01-01 00:59:20.001001001"]);
+    assert.deepEqual(cast("TIMESTAMP(3)", "STRING", [whole]), ["2033-05-18 03:33:20.000"]);
+    assert.deepEqual(cast("TIMESTAMP(0)", "STRING", [whole]), ["2033-05-18 03:33:20"]);
   });
 });
 
