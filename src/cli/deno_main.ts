@@ -1,7 +1,9 @@
 /**
  * Deno entry of the CLI: `deno run -A src/cli/deno_main.ts <args>` (or `deno task cli`).
  *
- * Contract: wires the Deno filesystem store and Deno's streams into `runCli`; nothing imports it.
+ * Contract: wires the Deno filesystem store and Deno's streams into `runCli`; nothing imports
+ * it. Writes are synchronous (natural backpressure); a closed pipe (`... | head`) ends the
+ * process quietly. `LAKESTATE_DEBUG=1` prints stack traces of unexpected errors.
  * Imports: cli/main.ts, io/fs_deno_store.ts.
  */
 import { runCli } from "./main.ts";
@@ -11,6 +13,8 @@ interface DenoCli {
   args: string[];
   cwd(): string;
   exit(code: number): never;
+  env: { get(name: string): string | undefined };
+  errors: { BrokenPipe: new (...args: never[]) => Error };
   stdout: { writeSync(bytes: Uint8Array): number };
   stderr: { writeSync(bytes: Uint8Array): number };
 }
@@ -21,12 +25,27 @@ const encoder = new TextEncoder();
 /** Writes all of `text`: writeSync may write only part of a large buffer. */
 function writeAll(stream: { writeSync(bytes: Uint8Array): number }, text: string): void {
   let bytes = encoder.encode(text);
-  while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+  try {
+    while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+  } catch (error) {
+    if (error instanceof deno.errors.BrokenPipe) deno.exit(0); // the reader went away
+    throw error;
+  }
 }
+
+function debugEnabled(): boolean {
+  try {
+    return deno.env.get("LAKESTATE_DEBUG") === "1";
+  } catch {
+    return false; // no --allow-env
+  }
+}
+
 const code = await runCli(deno.args, {
   openStore: (root) => new DenoFsStore(root),
   stdout: (text) => writeAll(deno.stdout, text),
   stderr: (text) => writeAll(deno.stderr, text),
   cwd: deno.cwd(),
+  debug: debugEnabled(),
 });
 deno.exit(code);

@@ -7,7 +7,7 @@
  * Contract: read-only; output is text, or one JSON document with `--json` (int64 values as
  * strings so no precision is lost). Bounded output: INSPECT_SNAPSHOT_ROWS_MAX snapshots and
  * INSPECT_FILE_ROWS_MAX files are printed, the rest summarised.
- * Imports: table readers, spec, cli/main.ts types.
+ * Imports: table readers, spec, cli/cli_args.ts.
  */
 import { INSPECT_FILE_ROWS_MAX, INSPECT_SNAPSHOT_ROWS_MAX } from "../constants.ts";
 import { LakeError } from "../errors.ts";
@@ -22,8 +22,7 @@ import { latestSchema } from "../table/schema_manager.ts";
 import { latestSnapshotId, readAllSnapshots, readSnapshot } from "../table/snapshot_manager.ts";
 import { toHex } from "../util/bytes.ts";
 import { stringifyJson } from "../util/json.ts";
-import type { CliHost, ParsedArgs } from "./main.ts";
-import { UsageError } from "./main.ts";
+import { type CliHost, type CommandSpec, type ParsedArgs, snapshotFlag, tableDirArg } from "./cli_args.ts";
 
 /** Formats one decoded value for display (JSON-safe: int64 and decimals as strings). */
 function displayValue(type: DataType, value: Value): unknown {
@@ -58,19 +57,23 @@ function compareEntries(a: ManifestEntry, b: ManifestEntry, labels: Map<Manifest
   return a.file.fileName < b.file.fileName ? -1 : a.file.fileName > b.file.fileName ? 1 : 0;
 }
 
-function parseSnapshotFlag(flags: ParsedArgs["flags"]): bigint | null {
-  const raw = flags.get("snapshot");
-  if (raw === undefined) return null;
-  if (raw === true || !/^[1-9]\d*$/.test(raw)) throw new UsageError(`--snapshot expects a positive snapshot id, got ${JSON.stringify(raw)}`);
-  return BigInt(raw);
-}
+/** The `inspect` command. */
+export const INSPECT_COMMAND: CommandSpec = {
+  name: "inspect",
+  summary: "Show schema, options, snapshots and live files, decoded from the metadata.",
+  synopsis: "lakestate inspect <table-dir> [--snapshot N] [--json]",
+  help: `Show a Paimon table: schema, options, snapshots and the live data files of a snapshot
+(partition, bucket, level, rows, bytes), decoded from its schema, snapshot and manifest files.
+  --snapshot N      live files of snapshot N (default: the latest)
+  --json            one JSON document (int64 values as strings)`,
+  flags: { snapshot: "value", json: "boolean" },
+  run: runInspect,
+};
 
 /** Runs `inspect`; throws UsageError for bad arguments and LakeError for unreadable tables. */
 export async function runInspect(args: ParsedArgs, host: CliHost): Promise<void> {
-  const [tableDir, extra] = args.positional;
-  if (tableDir === undefined) throw new UsageError("inspect needs a table directory");
-  if (extra !== undefined) throw new UsageError(`inspect takes one table directory, got also ${JSON.stringify(extra)}`);
-  const wanted = parseSnapshotFlag(args.flags);
+  const tableDir = tableDirArg(args, INSPECT_COMMAND);
+  const wanted = snapshotFlag(args, INSPECT_COMMAND) ?? null;
   const store = host.openStore(tableDir);
   const schema = await latestSchema(store).catch((error: unknown) => {
     if (isMissingTableError(error)) {
@@ -105,7 +108,7 @@ export async function runInspect(args: ParsedArgs, host: CliHost): Promise<void>
   const indexes = indexFiles.map((e) => ({ partition: partitionLabel(schema, e.partition), bucket: e.bucket, indexType: e.indexFile.indexType, fileName: e.indexFile.fileName, rowCount: e.indexFile.rowCount }));
 
   if (args.flags.has("json")) {
-    host.stdout(stringifyJson(int64AsStrings({
+    await host.stdout(stringifyJson(int64AsStrings({
       table: tableDir,
       schema: { id: schema.id, fields: schema.fields.map((f) => ({ id: f.id, name: f.name, type: describeType(f.type) })), primaryKeys: schema.primaryKeys, partitionKeys: schema.partitionKeys, options: schema.options },
       snapshots: snapshots.map((s) => ({ id: s.id, commitKind: s.commitKind, commitUser: s.commitUser, commitIdentifier: s.commitIdentifier, timeMillis: s.timeMillis, totalRecordCount: s.totalRecordCount, deltaRecordCount: s.deltaRecordCount })),
@@ -138,7 +141,7 @@ export async function runInspect(args: ParsedArgs, host: CliHost): Promise<void>
     if (files.length > INSPECT_FILE_ROWS_MAX) out.push(`  ... ${files.length - INSPECT_FILE_ROWS_MAX} more files not shown`);
     for (const x of indexes) out.push(`  index ${x.indexType} ${x.partition} bucket-${x.bucket} ${x.fileName} (${x.rowCount} entries)`);
   }
-  host.stdout(out.join("\n") + "\n");
+  await host.stdout(out.join("\n") + "\n");
 }
 
 function isMissingTableError(error: unknown): boolean {

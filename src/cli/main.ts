@@ -1,107 +1,102 @@
 /**
- * The `lakestate` command line: parses arguments and dispatches to one command module.
+ * The `lakestate` command line: finds the command, parses its options and runs it.
  *
  * Contract: runtime-neutral; the runtime entry (node_main.ts, deno_main.ts) passes a `CliHost`
- * with a store factory and output streams. Returns an exit code: 0 success, 1 an operating error
- * (printed as one line naming the problem), 2 a usage error.
- * Imports: errors.ts, io/store.ts (types), cli/* command modules.
+ * with a store factory and output streams. Returns an exit code: 0 success; 1 an operating
+ * error (missing table, corrupt file, unsupported feature), printed as `lakestate: <message>`
+ * naming the file or value; 2 a usage error, printed with the command's usage and a hint.
+ * An unexpected error (a bug, or damage a decoder did not recognise) is also one line, exit 1;
+ * its stack is printed only with `host.debug`.
+ * Imports: errors.ts, cli/* command modules.
  */
 import { LakeError } from "../errors.ts";
-import type { ObjectStore } from "../io/store.ts";
-import { runInspect } from "./inspect.ts";
+import { type CliHost, type CommandSpec, parseArgs, UsageError } from "./cli_args.ts";
+import { INSPECT_COMMAND } from "./inspect.ts";
+import { READ_COMMAND } from "./read.ts";
+import { SCHEMA_COMMAND } from "./schema.ts";
+import { FILES_COMMAND, SNAPSHOTS_COMMAND } from "./system_tables.ts";
 
-/** What a runtime gives the CLI. */
-export interface CliHost {
-  /** Opens a store rooted at a local directory path (absolute or relative to `cwd`). */
-  readonly openStore: (rootPath: string) => ObjectStore;
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly cwd: string;
-}
+export { type CliHost, type ParsedArgs, UsageError, parseArgs } from "./cli_args.ts";
 
 /** Version printed by `--version`; kept equal to package.json by a meta test. */
 export const CLI_VERSION = "0.1.0";
 
-const USAGE = `lakestate ${CLI_VERSION}: Apache Paimon tables for JavaScript runtimes
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly CommandSpec[] = [READ_COMMAND, SNAPSHOTS_COMMAND, FILES_COMMAND, SCHEMA_COMMAND, INSPECT_COMMAND];
+
+const EXAMPLE_TABLE = "test/fixtures/paimon/java-tables/pk_table_scan_and_read_mor.db/pk_table_scan_and_read_mor";
+
+function usage(): string {
+  return `lakestate ${CLI_VERSION}: Apache Paimon tables for JavaScript runtimes
 
 Usage:
-  lakestate inspect <table-dir> [--snapshot N] [--json]
-      Show a Paimon table: schema, options, snapshots and the live data files of a snapshot
-      (partition, bucket, level, rows, bytes), decoded from its schema, snapshot and manifest files.
-  lakestate --help | -h       Show this help.
-  lakestate --version | -v    Print the version.
+${COMMANDS.map((c) => `  ${c.synopsis}\n      ${c.summary}`).join("\n")}
+  lakestate <command> --help   Options of one command.
+  lakestate --help | -h        Show this help.
+  lakestate --version | -v     Print the version.
+
+Exit codes: 0 success, 1 the table could not be read (missing, corrupt, unsupported), 2 a usage error.
 
 Examples:
-  lakestate inspect test/fixtures/paimon/java-tables/pk_table_scan_and_read_mor.db/pk_table_scan_and_read_mor
+  lakestate read ${EXAMPLE_TABLE} --where "f1 = 10" --format table
+  lakestate snapshots ${EXAMPLE_TABLE}
+  lakestate files ${EXAMPLE_TABLE} --snapshot 2 --format ndjson
+  lakestate schema ${EXAMPLE_TABLE}
 `;
-
-/** A parsed command line: positional arguments and `--flag [value]` options. */
-export interface ParsedArgs {
-  readonly positional: string[];
-  readonly flags: Map<string, string | true>;
 }
 
-/** Flags that take no value. */
-const BOOLEAN_FLAGS = new Set(["json", "help", "version"]);
-
-/** Splits argv into positionals and flags; `--x=1` and `--x 1` are both accepted. */
-export function parseArgs(args: readonly string[]): ParsedArgs {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "-h") flags.set("help", true);
-    else if (arg === "-v") flags.set("version", true);
-    else if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (eq >= 0) flags.set(name, arg.slice(eq + 1));
-      else if (BOOLEAN_FLAGS.has(name)) flags.set(name, true);
-      else {
-        const value = args[i + 1];
-        if (value === undefined || value.startsWith("--")) throw new UsageError(`option --${name} needs a value`);
-        flags.set(name, value);
-        i++;
-      }
-    } else positional.push(arg);
-  }
-  return { positional, flags };
-}
-
-/** A command-line mistake: printed with a hint to run --help, exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
+function commandUsage(command: CommandSpec): string {
+  return `Usage: ${command.synopsis}\n${command.help}\n`;
 }
 
 /** Runs the CLI; resolves to the process exit code. Never throws. */
 export async function runCli(args: readonly string[], host: CliHost): Promise<number> {
+  let command: CommandSpec | null = null;
+  let subject: string | undefined; // the table directory, for messages about unexpected errors
   try {
-    const parsed = parseArgs(args);
-    if (parsed.flags.has("version")) {
-      host.stdout(`${CLI_VERSION}\n`);
+    const first = args[0];
+    if (first === undefined || first === "help" || first === "-h" || first === "--help") {
+      await host.stdout(usage());
       return 0;
     }
-    const [command, ...rest] = parsed.positional;
-    if (parsed.flags.has("help") || command === undefined || command === "help") {
-      host.stdout(USAGE);
+    if (first === "-v" || first === "--version") {
+      await host.stdout(`${CLI_VERSION}\n`);
       return 0;
     }
-    switch (command) {
-      case "inspect":
-        await runInspect({ positional: rest, flags: parsed.flags }, host);
-        return 0;
-      default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; expected one of: inspect`);
+    command = COMMANDS.find((c) => c.name === first) ?? null;
+    if (command === null) {
+      const what = first.startsWith("-") ? `unknown option ${JSON.stringify(first)} before the command` : `unknown command ${JSON.stringify(first)}`;
+      throw new UsageError(`${what}; expected one of: ${COMMANDS.map((c) => c.name).join(", ")}`);
     }
+    const parsed = parseArgs(args.slice(1), command.flags, command);
+    subject = parsed.positional[0];
+    if (parsed.flags.has("help")) {
+      await host.stdout(commandUsage(command));
+      return 0;
+    }
+    await command.run(parsed, host);
+    return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      host.stderr(`lakestate: ${error.message}\nRun 'lakestate --help' for usage.\n`);
-      return 2;
-    }
-    if (error instanceof LakeError) {
-      host.stderr(`lakestate: ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    return reportError(error, command, subject, host);
   }
+}
+
+function reportError(error: unknown, command: CommandSpec | null, subject: string | undefined, host: CliHost): number {
+  if (error instanceof UsageError) {
+    const cmd = error.command ?? command;
+    const hint = cmd === null ? "Run 'lakestate --help' for usage." : `usage: ${cmd.synopsis}\nRun 'lakestate ${cmd.name} --help' for details.`;
+    host.stderr(`lakestate: ${error.message}\n${hint}\n`);
+    return 2;
+  }
+  if (error instanceof LakeError) {
+    host.stderr(`lakestate: ${error.message}\n`);
+    return 1;
+  }
+  const name = error instanceof Error ? error.name : typeof error;
+  const message = error instanceof Error ? error.message : String(error);
+  const where = command === null ? "" : ` in '${command.name}${subject === undefined ? "" : " " + subject}'`;
+  const debugHint = host.debug === true ? "" : "; LAKESTATE_DEBUG=1 prints the stack";
+  host.stderr(`lakestate: unexpected ${name}${where}: ${message.split("\n")[0]} (a bug, or damage the readers did not recognise${debugHint})\n`);
+  if (host.debug === true && error instanceof Error && error.stack !== undefined) host.stderr(`${error.stack}\n`);
+  return 1;
 }

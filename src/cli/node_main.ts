@@ -2,17 +2,32 @@
  * Node entry of the CLI: wires the filesystem store and the process streams into `runCli`.
  *
  * Contract: the only CLI file that touches `process`; nothing imports it but bin/lakestate.mjs.
- * Imports: cli/main.ts, node.ts.
+ * Standard output honours backpressure (a write waits for 'drain'), and a closed pipe
+ * (`lakestate read ... | head`) ends the process quietly instead of crashing on EPIPE.
+ * `LAKESTATE_DEBUG=1` prints stack traces of unexpected errors.
+ * Imports: cli/main.ts, io/fs_node_store.ts.
  */
 import { runCli } from "./main.ts";
 import { NodeFsStore } from "../io/fs_node_store.ts";
 
+/** Writes `text` to stdout; resolves at once, or after 'drain' when the stream's buffer is full. */
+function writeStdout(text: string): Promise<void> | void {
+  if (process.stdout.write(text)) return;
+  return new Promise((resolve) => process.stdout.once("drain", resolve));
+}
+
 /** Runs the CLI with `args` (argv without node and script); resolves to the exit code. */
 export async function runNodeCli(args: readonly string[]): Promise<number> {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0); // the reader went away: nothing more to do
+    process.stderr.write(`lakestate: cannot write to standard output: ${error.message}\n`);
+    process.exit(1);
+  });
   return runCli(args, {
     openStore: (root) => new NodeFsStore(root),
-    stdout: (text) => void process.stdout.write(text),
+    stdout: writeStdout,
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
+    debug: process.env.LAKESTATE_DEBUG === "1",
   });
 }

@@ -37,7 +37,14 @@ export async function readSchema(store: ObjectStore, id: bigint): Promise<TableS
     }
     throw error;
   }
-  return decodeTableSchema(utf8Decode(bytes), { fileName: name });
+  try {
+    return decodeTableSchema(utf8Decode(bytes), { fileName: name });
+  } catch (error) {
+    // Name the damaged file: decoder messages talk about JSON positions, not paths.
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof LakeError && message.includes(`${SCHEMA_DIR}/${name}`)) throw error;
+    throw new LakeError(error instanceof LakeError ? error.code : "corruption", `schema: ${SCHEMA_DIR}/${name} is unreadable: ${message}`, { cause: error });
+  }
 }
 
 /** The newest schema; LakeError("not_found") when the directory holds no table. */

@@ -40,7 +40,14 @@ export async function readSnapshot(store: ObjectStore, id: bigint): Promise<Snap
     }
     throw error;
   }
-  return decodeSnapshot(utf8Decode(bytes), { fileName: name });
+  try {
+    return decodeSnapshot(utf8Decode(bytes), { fileName: name });
+  } catch (error) {
+    // Name the damaged file: decoder messages talk about JSON positions, not paths.
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof LakeError && message.includes(`${SNAPSHOT_DIR}/${name}`)) throw error;
+    throw new LakeError(error instanceof LakeError ? error.code : "corruption", `snapshot: ${SNAPSHOT_DIR}/${name} is unreadable: ${message}`, { cause: error });
+  }
 }
 
 /** Ids of every snapshot file present, ascending. */
