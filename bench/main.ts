@@ -3,7 +3,7 @@
  * merge and batched lookups, the WASM kernel against its plain-TypeScript twin and against what
  * a developer would write in plain JS, all in one process and one run.
  *
- * Usage: npm run bench -- [--json] [--quick] [--rounds N] [--only sort|merge|search]
+ * Usage: npm run bench -- [--json] [--quick] [--rounds N] [--only sort|merge|search|read-merge]
  *   --json   one JSON line per measurement: workload, metric, value, unit, peers, scale, ratios
  *   --quick  sizes / 10 and 3 rounds: a smoke run of a few seconds
  * Fixed seeds, 1 warm-up round, median of --rounds (default 5) interleaved rounds.
@@ -15,6 +15,7 @@ import { loadKernel, TwinKernel } from "../src/kernel/mod.ts";
 import { report } from "./harness.ts";
 import type { BenchOptions, Measurement } from "./harness.ts";
 import { mergeBench } from "./merge_bench.ts";
+import { readMergeBench } from "./read_merge_bench.ts";
 import { searchBench } from "./search_bench.ts";
 import { sortBench } from "./sort_bench.ts";
 
@@ -32,12 +33,13 @@ const loaded = await loadKernel();
 if (loaded.kind !== "wasm") throw new Error(`bench: the WASM kernel did not load: ${loaded.reason}`);
 const twin = new TwinKernel();
 if (!options.json) console.log(`node ${process.versions.node}, V8 ${process.versions.v8}; ${options.quick ? "quick" : "full"} run, median of ${options.rounds}`);
-const workloads: Array<[string, () => Measurement[]]> = [
+const workloads: Array<[string, () => Measurement[] | Promise<Measurement[]>]> = [
   ["sort", () => sortBench(loaded.kernel, twin, options)],
   ["merge", () => mergeBench(loaded.kernel, twin, options)],
   ["search", () => searchBench(loaded.kernel, twin, options)],
+  ["read-merge", () => readMergeBench(options)],
 ];
 for (const [name, run] of workloads) {
   if (options.only !== null && options.only !== name) continue;
-  for (const m of run()) report(m, options);
+  for (const m of await run()) report(m, options);
 }

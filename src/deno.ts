@@ -9,9 +9,13 @@ import { Catalog, openTable as openTableInStore } from "./api/catalog.ts";
 import type { Table } from "./api/table.ts";
 import { DenoFsStore } from "./io/fs_deno_store.ts";
 import type { ObjectStore } from "./io/store.ts";
+import { setFastParquetSource } from "./format/data/parquet_arrow_reader.ts";
 
 export * from "./mod.ts";
 export { DenoFsStore, type DenoFsStoreOptions } from "./io/fs_deno_store.ts";
+
+// The fast Parquet path fetches parquet-wasm's module bytes (Deno fetches file: URLs) on first use.
+setFastParquetSource(async () => new Uint8Array(await (await fetch(import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm"))).arrayBuffer()));
 
 /** A local directory (path or `file://` URL) or any store. */
 export type StoreInput = string | URL | ObjectStore;

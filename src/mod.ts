@@ -42,5 +42,8 @@ export {
 } from "./table/predicate.ts";
 export { parsePredicate, formatPredicate } from "./table/predicate_parser.ts";
 
+// Fast columnar Parquet reads (parquet-wasm): runtime entries register where its wasm comes from.
+export { setFastParquetSource, fastParquetStatus } from "./format/data/parquet_arrow_reader.ts";
+
 // Kernel.
 export { loadKernel, type LoadedKernel, type LoadKernelOptions, type KeyKernel } from "./kernel/mod.ts";

@@ -5,14 +5,19 @@
  * `import { openCatalog } from "lakestate/node"`. The only entry Node users need.
  * Imports: mod.ts, api/catalog.ts, io/fs_node_store.ts, node:url.
  */
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { Catalog, openTable as openTableInStore } from "./api/catalog.ts";
 import type { Table } from "./api/table.ts";
 import { NodeFsStore } from "./io/fs_node_store.ts";
 import type { ObjectStore } from "./io/store.ts";
+import { setFastParquetSource } from "./format/data/parquet_arrow_reader.ts";
 
 export * from "./mod.ts";
 export { NodeFsStore, type NodeFsStoreOptions } from "./io/fs_node_store.ts";
+
+// The fast Parquet path loads parquet-wasm's module bytes from the installed package on first use.
+setFastParquetSource(async () => new Uint8Array(await readFile(fileURLToPath(import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm")))));
 
 /** A local directory (path or `file://` URL) or any store. */
 export type StoreInput = string | URL | ObjectStore;

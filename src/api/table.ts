@@ -25,11 +25,12 @@ import type { Snapshot } from "../spec/snapshot.ts";
 import type { Value } from "../spec/values.ts";
 import { parsePredicate } from "../table/predicate_parser.ts";
 import type { Predicate } from "../table/predicate.ts";
-import { planScan } from "../table/scan.ts";
+import { planScan, type DataSplit } from "../table/scan.ts";
 import { latestSchema, readSchema } from "../table/schema_manager.ts";
 import { latestSnapshotId, readAllSnapshots, readSnapshot } from "../table/snapshot_manager.ts";
-import { dataFilePath, readSplits, type ReadResult } from "../table/table_read.ts";
+import { dataFilePath, readSplits, readSplitsBuffers, type ReadResult, type SplitReadOptions } from "../table/table_read.ts";
 import { columnsToArrowTable } from "./arrow.ts";
+import { bufferColumnsToArrowTable } from "./arrow_buffers.ts";
 
 /** A filter: a predicate built with the `table/predicate.ts` builders, or SQL-like text. */
 export type FilterInput = Predicate | string;
@@ -81,6 +82,7 @@ export class Table {
   readonly warnings: readonly string[];
   readonly #schemas = new Map<bigint, Promise<TableSchema>>();
   readonly #mergeFactory: TableMergeFunctionFactory | null;
+  readonly #mergeFactories = new Map<bigint, TableMergeFunctionFactory>();
 
   private constructor(store: ObjectStore, schema: TableSchema, name: string, warnings: readonly string[]) {
     this.store = store;
@@ -166,43 +168,91 @@ export class Table {
   }
 
   /** Resolves `columns` to schema fields, with a clear error for unknown names. */
-  fieldsOf(columns?: readonly string[]): DataField[] {
-    if (columns === undefined) return [...this.schema.fields];
+  fieldsOf(columns?: readonly string[], schema: TableSchema = this.schema): DataField[] {
+    if (columns === undefined) return [...schema.fields];
     return columns.map((name) => {
-      const field = this.schema.fields.find((f) => f.name === name);
+      const field = schema.fields.find((f) => f.name === name);
       if (field === undefined) {
-        throw new LakeError("invalid_argument", `table: column ${JSON.stringify(name)} does not exist in ${this.name} (columns: ${this.schema.fields.map((f) => f.name).join(", ")})`);
+        throw new LakeError("invalid_argument", `table: column ${JSON.stringify(name)} does not exist in ${this.name} (columns: ${schema.fields.map((f) => f.name).join(", ")})`);
       }
       return field;
     });
   }
 
-  /** Reads rows column by column (the engine's own form; `read` and `rows` build on it). */
-  async readColumns(options: ReadOptions = {}): Promise<ReadResult> {
-    const fields = this.fieldsOf(options.columns);
-    const filter = typeof options.filter === "string" ? parsePredicate(options.filter) : options.filter ?? null;
+  /** The merge-function factory of a primary-key schema (cached per schema id), else null. */
+  #mergeFactoryOf(schema: TableSchema): TableMergeFunctionFactory | null {
+    if (schema.id === this.schema.id) return this.#mergeFactory;
+    if (schema.primaryKeys.length === 0) return null;
+    let factory = this.#mergeFactories.get(schema.id);
+    if (factory === undefined) this.#mergeFactories.set(schema.id, factory = createMergeFunctionFactory(schema));
+    return factory;
+  }
+
+  /** Resolves what a read needs: fields, filter, snapshot and the scan plan (null: empty table). */
+  async #prepareRead(options: ReadOptions): Promise<{ split: SplitReadOptions; splits: readonly DataSplit[] | null }> {
     const snapshot = await this.resolveSnapshot(options.snapshotId);
-    if (snapshot === null) return { fields, columns: fields.map(() => []), rowCount: 0 };
-    const plan = await planScan(this.store, {
-      snapshot,
-      schema: this.schema,
-      filter,
-      skipLevel0: this.#mergeFactory?.batchScanSkipsLevel0 ?? false,
-    });
-    return readSplits({
+    // Time travel reads with the schema of that snapshot, as Java's `tryTimeTravel` does; the
+    // latest read uses the table's current schema (an ALTER may not have committed data yet).
+    const schema = options.snapshotId !== undefined && snapshot !== null ? await this.schemaById(snapshot.schemaId) : this.schema;
+    const fields = this.fieldsOf(options.columns, schema);
+    const filter = typeof options.filter === "string" ? parsePredicate(options.filter) : options.filter ?? null;
+    const mergeFactory = this.#mergeFactoryOf(schema);
+    const split: SplitReadOptions = {
       store: this.store,
-      schema: this.schema,
+      schema,
       schemaById: (id) => this.schemaById(id),
       fields,
       filter,
       kernel: await kernel(),
-      mergeFactory: this.#mergeFactory,
-    }, plan.splits);
+      mergeFactory,
+    };
+    if (snapshot === null) return { split, splits: null };
+    const plan = await planScan(this.store, {
+      snapshot,
+      schema,
+      filter,
+      skipLevel0: mergeFactory?.batchScanSkipsLevel0 ?? false,
+    });
+    return { split, splits: plan.splits };
   }
 
-  /** Reads the table as an Apache Arrow table (what a Java batch read returns). */
+  /**
+   * Reads one split (one partition and bucket) at a time, so callers can stream a large table
+   * holding one bucket's rows; the concatenated batches equal `readColumns` with the same
+   * options. Splits whose rows are all filtered out are skipped.
+   */
+  async *readBatches(options: ReadOptions = {}): AsyncGenerator<ReadResult> {
+    const { split, splits } = await this.#prepareRead(options);
+    for (const one of splits ?? []) {
+      const batch = await readSplits(split, [one]);
+      if (batch.rowCount > 0) yield batch;
+    }
+  }
+
+  /** The fields a read with these options returns (time travel uses that snapshot's schema). */
+  async readFields(options: ReadOptions = {}): Promise<DataField[]> {
+    return (await this.#prepareRead({ ...options, filter: null })).split.fields.slice();
+  }
+
+  /** Reads rows column by column (the engine's own form; `rows` builds on it). */
+  async readColumns(options: ReadOptions = {}): Promise<ReadResult> {
+    const { split, splits } = await this.#prepareRead(options);
+    if (splits === null) return { fields: split.fields, columns: split.fields.map(() => []), rowCount: 0 };
+    return readSplits(split, splits);
+  }
+
+  /**
+   * Reads the table as an Apache Arrow table (what a Java batch read returns). Takes the
+   * columnar fast path when it serves the read (table/table_read.ts `fastReadBlocker`; it needs
+   * parquet-wasm, see `setFastParquetSource`), else the general path; both give the same table.
+   */
   async read(options: ReadOptions = {}): Promise<ArrowTable> {
-    const result = await this.readColumns(options);
+    const { split, splits } = await this.#prepareRead(options);
+    if (splits !== null) {
+      const fast = await readSplitsBuffers(split, splits);
+      if (fast !== null) return bufferColumnsToArrowTable(fast.fields, fast.columns, fast.rowCount);
+    }
+    const result = splits === null ? { fields: split.fields, columns: split.fields.map(() => []), rowCount: 0 } : await readSplits(split, splits);
     return columnsToArrowTable(result.fields, result.columns, result.rowCount);
   }
 

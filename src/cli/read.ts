@@ -11,6 +11,7 @@
  * Imports: api/table.ts, table/predicate*, cli helpers.
  * Mirrors Java's batch `ReadBuilder` use: `newScan().plan()` then `newRead().createReader(split)`.
  */
+import type { DataField } from "../spec/data_types.ts";
 import type { Table } from "../api/table.ts";
 import { LakeError } from "../errors.ts";
 import type { Value } from "../spec/values.ts";
@@ -50,8 +51,12 @@ async function runRead(args: ParsedArgs, host: CliHost): Promise<void> {
   const limit = limitFlag(args, cmd);
 
   const table = await openCliTable(host, dir);
-  const fields = asUsage(() => table.fieldsOf(columns));
-  const filter = where === undefined ? null : checkedFilter(table, where);
+  // Time travel reads with that snapshot's schema, so the output fields come from the read itself.
+  const at = snapshotId === undefined ? {} : { snapshotId };
+  const allFields = await table.readFields(at);
+  const fields = await table.readFields({ ...at, ...(columns === undefined ? {} : { columns }) })
+    .catch((error: unknown) => asUsage(() => { throw error; }));
+  const filter = where === undefined ? null : checkedFilter(allFields, where);
 
   const writer = new RowWriter(host, fields, format);
   let remaining = limit ?? Number.POSITIVE_INFINITY;
@@ -69,10 +74,10 @@ async function runRead(args: ParsedArgs, host: CliHost): Promise<void> {
 }
 
 /** Parses `--where` and binds it to the table's columns, so mistakes surface before reading. */
-function checkedFilter(table: Table, where: string): Predicate {
+function checkedFilter(fields: readonly DataField[], where: string): Predicate {
   return asUsage(() => {
     const predicate = parsePredicate(where);
-    bindPredicate(predicate, table.schema.fields);
+    bindPredicate(predicate, fields);
     return predicate;
   });
 }

@@ -8,14 +8,28 @@
  * (`FileStorePathFactory`: `<partition path>/bucket-<b>/<file>`, or the file's external path):
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/operation/MergeFileSplitRead.java
  *
+ * Two paths return the same rows. The general path (`readSplits`) decodes every value into the
+ * value model and merges KeyValues through the table's merge function; it serves every table.
+ * The columnar fast path (`readSplitsBuffers`) decodes Parquet with parquet-wasm into Arrow
+ * buffers, picks each key's winner on columns (lsm/dedup_read.ts) and gathers the output
+ * columns with typed-array copies. It serves a read when `fastReadBlocker` finds no blocker:
+ * a deduplicate primary-key table without `sequence.field` and without the lookup wrapper
+ * (changelog-producer=lookup, deletion vectors, force-lookup), no filter, parquet-wasm loaded,
+ * flat column types the fast Parquet reader serves, and per split: Parquet files only, no
+ * deletion vectors, no external paths, every file written with the read fields' ids and exact
+ * types (no casts). It also steps aside at run time (null) when a file decodes to an unexpected
+ * Arrow layout or holds unsorted keys; the caller then uses the general path.
+ *
  * Invariants: rows come out per split in key order (primary-key) or file order (append); a row
  * is returned only when the filter is TRUE (SQL three-valued logic); every read field is from
  * the table's current schema, older files are mapped by field id (format/data).
- * Imports: spec, format (data, deletion vectors), lsm (merge reader, merge functions), kernel
- * types, table (scan, predicate, schema manager), io types.
+ * Imports: spec, format (data, deletion vectors), lsm (merge reader, merge functions, dedup
+ * read), kernel types, table (scan, predicate, schema manager), io types.
  */
 import { LakeError } from "../errors.ts";
+import { gatherColumn, type ColumnBuffers } from "../format/data/column_buffers.ts";
 import { readDataFile } from "../format/data/data_file_reader.ts";
+import { fastParquetReader, isBufferReadable, type ParquetReadModule } from "../format/data/parquet_arrow_reader.ts";
 import type { DataBatch } from "../format/data/data_batch.ts";
 import type { DeletionVector } from "../format/deletion_vector/deletion_vector.ts";
 import { readDeletionVector } from "../format/deletion_vector/deletion_vector_index_file.ts";
@@ -23,13 +37,16 @@ import type { ObjectStore } from "../io/store.ts";
 import type { KeyKernel } from "../kernel/mod.ts";
 import { ReducerMergeFunction, type TableMergeFunctionFactory } from "../lsm/merge_function/merge_function.ts";
 import { mergeReadRuns, type SortedRunBatch } from "../lsm/merge_reader.ts";
+import { readDedupBucket, type DedupBucket } from "../lsm/dedup_read.ts";
+import { isColumnEncodableKeyType } from "../lsm/key_columns_encoder.ts";
+import { MergeEngine } from "../spec/core_options_types.ts";
 import { optionBoolean, optionString } from "../spec/core_options.ts";
-import type { DataField } from "../spec/data_types.ts";
+import { describeType, type DataField } from "../spec/data_types.ts";
 import type { DataFileMeta } from "../spec/data_file_meta.ts";
 import { partitionPathOf } from "../spec/partition_values.ts";
 import { bucketDirName, INDEX_DIR } from "../spec/paths.ts";
 import { RowKind } from "../spec/row_kind.ts";
-import { logicalPartitionType, logicalTrimmedPrimaryKeysType, type TableSchema } from "../spec/schema.ts";
+import { logicalPartitionType, logicalTrimmedPrimaryKeysType, trimmedPrimaryKeys, type TableSchema } from "../spec/schema.ts";
 import type { Value } from "../spec/values.ts";
 import { bindPredicate, evaluatePredicate, type Predicate, predicateColumns } from "./predicate.ts";
 import type { DataSplit } from "./scan.ts";
@@ -186,4 +203,110 @@ export async function readSplits(options: SplitReadOptions, splits: readonly Dat
     }
   }
   return { fields: options.fields, columns: out, rowCount };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Columnar fast path (see the file header)
+
+/** Rows read by the fast path: one Arrow-layout column per requested field. */
+export interface BufferReadResult {
+  readonly fields: readonly DataField[];
+  readonly columns: readonly ColumnBuffers[];
+  readonly rowCount: number;
+}
+
+function keyFieldsOf(schema: TableSchema): DataField[] {
+  return trimmedPrimaryKeys(schema).map((n) => schema.fields.find((f) => f.name === n)!);
+}
+
+/** Why a file cannot be read by the fast path, or null. */
+function fileBlocker(options: SplitReadOptions, split: DataSplit, file: DataFileMeta, fileSchema: TableSchema, needed: readonly DataField[]): string | null {
+  if (!/\.parquet$/i.test(file.fileName)) return `${file.fileName} is not a Parquet file`;
+  if (file.externalPath !== null) return `${file.fileName} lives at an external path`;
+  if (split.deletionFiles.has(file.fileName)) return `${file.fileName} has a deletion vector`;
+  for (const field of needed) {
+    const inFile = fileSchema.fields.find((f) => f.id === field.id);
+    if (inFile === undefined || describeType(inFile.type) !== describeType(field.type)) {
+      return `${file.fileName} (schema ${fileSchema.id}) stores field ${field.name} with another type or not at all`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Why the fast path does not serve this read (a sentence), or null when it does (see the file
+ * header for the rule). Resolves file schemas through `options.schemaById`.
+ */
+export async function fastReadBlocker(options: SplitReadOptions, splits: readonly DataSplit[]): Promise<string | null> {
+  const factory = options.mergeFactory;
+  if (factory === null) return "append table";
+  if (factory.mergeEngine !== MergeEngine.DEDUPLICATE) return `merge engine ${factory.mergeEngine}`;
+  if (factory.needLookup) return "the merge goes through the lookup wrapper";
+  if (factory.sequenceComparator(options.fields) !== null) return "sequence.field is set";
+  if (options.filter) return "a filter is set";
+  const keyFields = keyFieldsOf(options.schema);
+  for (const f of options.fields) if (!isBufferReadable(f.type)) return `column ${f.name} has type ${describeType(f.type)}`;
+  for (const f of keyFields) {
+    if (!isBufferReadable(f.type) || !isColumnEncodableKeyType(f.type)) return `key ${f.name} has type ${describeType(f.type)}`;
+  }
+  const needed = [...options.fields, ...keyFields];
+  for (const split of splits) {
+    for (const file of split.files) {
+      const why = fileBlocker(options, split, file, await options.schemaById(file.schemaId), needed);
+      if (why !== null) return why;
+    }
+  }
+  if ((await fastParquetReader()) === null) return "parquet-wasm is not loaded (no source registered, or loading failed)";
+  return null;
+}
+
+/** Fetches and merges one split with the fast path; null when it steps aside at run time. */
+async function readSplitBuffers(options: SplitReadOptions, parquet: ParquetReadModule, split: DataSplit, keyFields: readonly DataField[]): Promise<DedupBucket | null> {
+  const files = await Promise.all(split.files.map(async (file) => ({
+    fileName: file.fileName,
+    bytes: await readFile(options.store, dataFilePath(options.schema, split, file), "data file") as Uint8Array<ArrayBuffer>,
+    fileSize: file.fileSize,
+    rowCount: file.rowCount,
+    fileSchema: await options.schemaById(file.schemaId),
+  })));
+  return readDedupBucket(files, {
+    kernel: options.kernel,
+    parquet,
+    fields: options.fields,
+    keyFields,
+    ignoreDelete: optionBoolean(options.schema.options, "ignore-delete")!,
+  });
+}
+
+/**
+ * Reads `splits` with the columnar fast path: the same rows, in the same order, as
+ * `readSplits`, as Arrow-layout columns. Returns null when the path does not serve the read
+ * (`fastReadBlocker`, or a run-time step-aside); the caller then uses `readSplits`.
+ */
+export async function readSplitsBuffers(options: SplitReadOptions, splits: readonly DataSplit[]): Promise<BufferReadResult | null> {
+  const parquet = await fastParquetReader();
+  if (parquet === null || await fastReadBlocker(options, splits) !== null) return null;
+  const keyFields = keyFieldsOf(options.schema);
+  const buckets: DedupBucket[] = [];
+  let total = 0;
+  for (const split of splits) {
+    const bucket = await readSplitBuffers(options, parquet, split, keyFields);
+    if (bucket === null) return null;
+    buckets.push(bucket);
+    total += bucket.selection.count;
+  }
+  // One global pick list over every file of every split, in split order.
+  const runs = new Uint32Array(total), rows = new Uint32Array(total);
+  let at = 0, base = 0;
+  for (const { selection, columns } of buckets) {
+    for (let i = 0; i < selection.count; i++) runs[at + i] = base + selection.runs[i]!;
+    rows.set(selection.rows.subarray(0, selection.count), at);
+    at += selection.count;
+    base += columns.length;
+  }
+  const columns = options.fields.map((field, c) => {
+    const sources = buckets.flatMap((b) => b.columns.map((fileColumns) => fileColumns[c]!));
+    return gatherColumn(sources, runs, rows, total, field.name);
+  });
+  return { fields: options.fields, columns, rowCount: total };
 }

@@ -112,7 +112,7 @@ test("split-by-split reading equals Table.readColumns on every fixture table at 
         const expected = await table.readColumns({ snapshotId: snapshot.id, filter });
         const got: Value[][] = expected.fields.map(() => []);
         let batches = 0;
-        for await (const b of readTableBatches(table, { snapshotId: snapshot.id, fields: table.fieldsOf(), filter: filter === null ? null : parsePredicate(filter) })) {
+        for await (const b of readTableBatches(table, { snapshotId: snapshot.id, fields: await table.readFields({ snapshotId: snapshot.id }), filter: filter === null ? null : parsePredicate(filter) })) {
           batches++;
           b.columns.forEach((col, c) => got[c]!.push(...col.slice(0, b.rowCount)));
         }
