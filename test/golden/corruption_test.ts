@@ -6,9 +6,8 @@
 // damage one file the latest snapshot needs, and check that opening and reading the table
 // rejects as required. Damage is placed where detection does not depend on luck: truncations;
 // flips in Avro sync markers, in Parquet magic, footer length and schema names, and in a
-// deletion vector (CRC-32 protected). Tests marked `todo` are known gaps, reported to the lead:
-// they state what must hold and fail until the reader is fixed (Node reports them as todo, Deno
-// ignores them).
+// deletion vector (CRC-32 protected), in Parquet page payloads (page CRC-32) and page headers
+// (checked against the chunk and the footer before decoding).
 import { assert, test } from "../harness.ts";
 import { openTable } from "../../src/api/catalog.ts";
 import { LakeError } from "../../src/errors.ts";
@@ -133,8 +132,7 @@ test("data file column chunk: a flipped ZSTD frame magic is corruption naming th
   await assertNamedError(await damagedTable(DATA_FILE, flip(() => F0_PAYLOAD.start)), DATA_FILE);
 });
 
-test("data file column chunk: every flipped byte of a page payload is detected (page CRC-32)",
-  { todo: "format/data/parquet_reader: page CRCs Java writes are not verified; flips in page values read silently" }, async () => {
+test("data file column chunk: every flipped byte of a page payload is detected (page CRC-32)", async () => {
     for (let at = F0_PAYLOAD.start; at < F0_PAYLOAD.end; at++) {
       await assertNamedError(await damagedTable(DATA_FILE, flip(() => at)), DATA_FILE);
     }
@@ -155,21 +153,19 @@ test("a deleted file is not_found naming it", async () => {
   }
 });
 
-test("footer damage that garbles the Parquet schema is still a LakeError naming the file",
-  { todo: "format/data: parquet_values.ts matchParquetChild and parquet_reader.ts parseFooter throw TypeErrors" }, async () => {
-    // Flips found by a sweep: each gives "TypeError: c.element.name.toLowerCase is not a function".
+test("footer damage that garbles the Parquet schema is still a LakeError naming the file", async () => {
+    // Flips found by a sweep: each gave "TypeError: c.element.name.toLowerCase is not a function".
     for (const at of [811, 834, 861, 876, 885]) await assertNamedError(await damagedTable(DATA_FILE, flip(() => at)), DATA_FILE);
-    // "TypeError: Cannot read properties of undefined (reading 'join')" (parseFooter).
+    // Gave "TypeError: Cannot read properties of undefined (reading 'join')" (parseFooter).
     const other = "append_table_with_alter_table.db/append_table_with_alter_table";
     const file = "key0=1/key1=1/bucket-0/data-9dfb749f-0509-4db2-ae7b-1e4448b32165-0.parquet";
     const error = await readError(await damagedTable(file, flip(() => 795), other));
     assert.ok(error instanceof LakeError && error.message.includes(file.split("/").pop()!), String(error));
   });
 
-test("a damaged data page header does not crash the process",
-  { skip: "aborts the whole process (V8 fatal 'invalid size error' in Runtime_GrowArrayElements inside hyparquet): run by hand once fixed" }, async () => {
-    // Byte 657 is the num_values of a data page header (3 → 11); the page decoder then grows an
-    // array past V8's limit: a fatal abort, not an error. (A PLAIN → RLE_DICTIONARY encoding flip
+test("a damaged data page header does not crash the process", async () => {
+    // Byte 657 is the num_values of a data page header (3 → 11); unchecked, hyparquet's page
+    // decoder then grew an array past V8's limit: a fatal abort, not an error. (A PLAIN → RLE_DICTIONARY encoding flip
     // does the same: paimon-0.5 bucket-1/data-c6421a8e-...-3.parquet byte 675.)
     const file = "f1=10/bucket-0/data-2b672a79-68bb-447c-8f8d-b4764e29b391-1.parquet";
     await assertNamedError(await damagedTable(file, flip(() => 657)), file);

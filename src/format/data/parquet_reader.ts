@@ -28,7 +28,10 @@
  * matching) and `ParquetVectorUpdaterFactory`:
  * https://github.com/apache/paimon/blob/master/paimon-format/src/main/java/org/apache/paimon/format/parquet/ParquetReaderFactory.java
  *
- * Imports: errors.ts, util/bytes.ts, data_batch.ts (types), parquet_values.ts,
+ * Before decoding, every requested column chunk is read once and its pages are checked
+ * (parquet_pages.ts: sizes, value counts, page CRC-32s); hyparquet then decodes from those bytes.
+ *
+ * Imports: errors.ts, util/bytes.ts, data_batch.ts (types), parquet_pages.ts, parquet_values.ts,
  * packages hyparquet and fzstd.
  */
 import { decompress as zstdDecompress } from "fzstd";
@@ -36,6 +39,7 @@ import { parquetMetadata, parquetRead, type ColumnData, type Compressors, type F
 import { LakeError } from "../../errors.ts";
 import { utf8Decode } from "../../util/bytes.ts";
 import type { FileColumnRequest, FileColumns, RangeReader } from "./data_batch.ts";
+import { checkColumnChunkPages } from "./parquet_pages.ts";
 import { compileParquetConverter, convertParquetColumn, matchParquetChild, type ParquetNode } from "./parquet_values.ts";
 
 /** "PAR1" read as a little-endian u32 (persisted magic at both ends of every Parquet file). */
@@ -64,8 +68,17 @@ function buildTree(elements: readonly SchemaElement[], fileName: string): Indexe
     const element = elements[index];
     if (element === undefined) throw corrupt(fileName, `schema ends early at element ${index}`);
     if (depth > 64) throw corrupt(fileName, "schema nests deeper than 64 levels");
+    if (typeof element !== "object" || element === null || typeof element.name !== "string") {
+      throw corrupt(fileName, `schema element ${index} has no name`);
+    }
     const children: IndexedNode[] = [];
     const count = element.num_children ?? 0;
+    if (!Number.isSafeInteger(count) || count < 0 || count > elements.length) {
+      throw corrupt(fileName, `schema element ${index} (${JSON.stringify(element.name)}) has ${String(count)} children`);
+    }
+    if (element.type !== undefined && (typeof element.type !== "string" || count > 0)) {
+      throw corrupt(fileName, `schema element ${index} (${JSON.stringify(element.name)}) has an invalid type ${String(element.type)}`);
+    }
     for (let i = 0; i < count; i++) children.push(visit(depth + 1));
     return { index, element, children };
   };
@@ -122,9 +135,16 @@ function parseFooter(tail: Uint8Array, sizeBytes: number, fileName: string): Fil
   }
   if (!Array.isArray(md.schema) || md.schema.length === 0 || !Array.isArray(md.row_groups)) throw corrupt(fileName, "footer has no schema or row groups");
   for (const rg of md.row_groups) {
+    if (typeof rg !== "object" || rg === null || !Array.isArray(rg.columns)) throw corrupt(fileName, "row group without columns");
     for (const chunk of rg.columns) {
-      const meta = chunk.meta_data;
-      if (meta === undefined) throw corrupt(fileName, "column chunk without metadata");
+      const meta = chunk?.meta_data;
+      if (meta === undefined || meta === null) throw corrupt(fileName, "column chunk without metadata");
+      if (!Array.isArray(meta.path_in_schema) || meta.path_in_schema.length === 0 || !meta.path_in_schema.every((p) => typeof p === "string")) {
+        throw corrupt(fileName, "column chunk without a valid path_in_schema");
+      }
+      if (typeof meta.num_values !== "bigint" || typeof meta.total_compressed_size !== "bigint" || typeof meta.total_uncompressed_size !== "bigint") {
+        throw corrupt(fileName, `column chunk ${meta.path_in_schema.join(".")} lacks its value count or sizes`);
+      }
       const dict = meta.dictionary_page_offset;
       const start = Number(dict !== undefined && dict > 0n ? dict : meta.data_page_offset);
       if (!(start >= 4 && start + Number(meta.total_compressed_size) <= sizeBytes)) {
@@ -162,8 +182,57 @@ async function readFooter(source: Uint8Array | RangeReader, fileName: string): P
   return parseFooter(tail, size, fileName);
 }
 
-/** hyparquet's AsyncBuffer over either source; slices are private copies. */
-function asyncBufferOf(source: Uint8Array | RangeReader): { byteLength: number; slice(start: number, end?: number): ArrayBuffer | Promise<ArrayBuffer> } {
+/** A column chunk read (and page-checked) ahead of decoding: its file offset and bytes. */
+interface CheckedChunk {
+  readonly start: number;
+  readonly bytes: Uint8Array;
+}
+
+/** `source.read`, adding the file name to the LakeErrors it throws. */
+async function readNamed(source: RangeReader, offset: number, lengthBytes: number, fileName: string): Promise<Uint8Array> {
+  try {
+    return await source.read(offset, lengthBytes);
+  } catch (error) {
+    if (error instanceof LakeError) throw new LakeError(error.code, `${error.message} (file ${fileName})`, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Reads every column chunk of the `wanted` top-level columns and checks its pages
+ * (parquet_pages.ts) before hyparquet sees them. Chunks read through a RangeReader are
+ * returned so decoding does not fetch them again.
+ */
+async function readCheckedChunks(
+  source: Uint8Array | RangeReader, md: FileMetaData, root: IndexedNode, wanted: ReadonlySet<string>, fileName: string,
+): Promise<CheckedChunk[]> {
+  const out: CheckedChunk[] = [];
+  for (const rg of md.row_groups) {
+    for (const chunk of rg.columns) {
+      const meta = chunk.meta_data!;
+      const top = meta.path_in_schema[0]!;
+      if (!wanted.has(top)) continue;
+      const dict = meta.dictionary_page_offset;
+      const start = Number(dict !== undefined && dict > 0n ? dict : meta.data_page_offset);
+      const size = Number(meta.total_compressed_size);
+      const bytes = source instanceof Uint8Array ? source.subarray(start, start + size) : await readNamed(source, start, size, fileName);
+      const element = root.children.find((c) => c.element.name === top)?.element;
+      checkColumnChunkPages(bytes, {
+        column: meta.path_in_schema.join("."),
+        startOffset: start,
+        valueCount: Number(meta.num_values),
+        uncompressedBytes: Number(meta.total_uncompressed_size),
+        rowCount: Number(rg.num_rows),
+        flat: meta.path_in_schema.length === 1 && element?.repetition_type !== "REPEATED",
+      }, fileName);
+      if (!(source instanceof Uint8Array)) out.push({ start, bytes });
+    }
+  }
+  return out;
+}
+
+/** hyparquet's AsyncBuffer over either source (serving `checked` chunks from memory); slices are private copies. */
+function asyncBufferOf(source: Uint8Array | RangeReader, checked: readonly CheckedChunk[]): { byteLength: number; slice(start: number, end?: number): ArrayBuffer | Promise<ArrayBuffer> } {
   if (source instanceof Uint8Array) {
     return {
       byteLength: source.byteLength,
@@ -173,7 +242,10 @@ function asyncBufferOf(source: Uint8Array | RangeReader): { byteLength: number; 
   return {
     byteLength: source.sizeBytes,
     slice: async (start, end) => {
-      const b = await source.read(start, (end ?? source.sizeBytes) - start);
+      const stop = end ?? source.sizeBytes;
+      const held = checked.find((c) => c.start <= start && stop <= c.start + c.bytes.length);
+      if (held !== undefined) return held.bytes.slice(start - held.start, stop - held.start).buffer;
+      const b = await source.read(start, stop - start);
       return (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer) as ArrayBuffer;
     },
   };
@@ -256,7 +328,8 @@ export async function readParquetColumns(
 
   const chunks = new Map<string, ColumnData[]>(names.map((n) => [n, []]));
   if (names.length > 0 && rowCount > 0) {
-    const file = asyncBufferOf(source);
+    const checked = await readCheckedChunks(source, md, root, wanted, fileName);
+    const file = asyncBufferOf(source, checked);
     try {
       await parquetRead({
         file, metadata: md, columns: names, utf8: false, compressors: COMPRESSORS, parsers: { stringFromBytes: strictString },
