@@ -22,7 +22,7 @@ import { LakeError } from "../errors.ts";
 import type { DataBatch } from "../format/data/data_batch.ts";
 import { KERNEL_MERGE_RUNS_MAX, type ByteKeys, type KeyKernel } from "../kernel/mod.ts";
 import type { DataType } from "../spec/data_types.ts";
-import { createKeyCodec, KEY_TAIL_BYTES } from "../spec/key_codec.ts";
+import { createKeyCodec, KEY_TAIL_BYTES, type KeyCodec } from "../spec/key_codec.ts";
 import { isRetract, rowKindFromByte, type RowKind } from "../spec/row_kind.ts";
 import type { Value } from "../spec/values.ts";
 import type { KeyValue } from "./key_value.ts";
@@ -58,12 +58,11 @@ export interface MergedRows {
 }
 
 /** Encodes the live rows of a run into ByteKeys and keeps the map from key index to row. */
-function encodeRunKeys(run: SortedRunBatch, options: MergeReadOptions, where: string): { keys: ByteKeys; rowOf: Uint32Array } {
+function encodeRunKeys(run: SortedRunBatch, codec: KeyCodec, options: MergeReadOptions, where: string): { keys: ByteKeys; rowOf: Uint32Array } {
   const { batch } = run;
   if (batch.keys === null || batch.sequenceNumbers === null || batch.rowKinds === null) {
     throw new LakeError("invalid_argument", `merge read: ${where} is not a primary-key data file batch (no keys or system columns)`);
   }
-  const codec = createKeyCodec(options.keyTypes);
   const encoded: Uint8Array[] = [];
   const rows: number[] = [];
   let total = 0;
@@ -149,19 +148,17 @@ export function mergeReadRuns(runs: readonly SortedRunBatch[], options: MergeRea
   const rowKinds: RowKind[] = [];
   if (runs.length === 0) return { rowCount: 0, columns, rowKinds };
 
-  const encoded = runs.map((run, i) => encodeRunKeys(run, options, `run ${i}`));
+  const codec = createKeyCodec(options.keyTypes);
+  const encoded = runs.map((run, i) => encodeRunKeys(run, codec, options, `run ${i}`));
   const merged = options.kernel.mergeRuns(encoded.map((e) => e.keys), { groupIgnoreTailBytes: KEY_TAIL_BYTES });
   const fn = options.mergeFunction;
   const group: KeyValue[] = [];
 
   const emit = (): void => {
     // Merge order is key then sequence descending: reverse for sequence ascending, then the
-    // user sequence comparator (stable sort keeps sequence order among its ties).
+    // user sequence comparator and retract-before-add ties (stable sort keeps sequence order).
     group.reverse();
-    if (options.sequenceComparator !== null || group.length > 1) {
-      const seq = options.sequenceComparator;
-      group.sort((a, b) => compareSameKeyRecords(a, b, seq));
-    }
+    if (group.length > 1) group.sort((a, b) => compareSameKeyRecords(a, b, options.sequenceComparator));
     fn.reset();
     for (const kv of group) fn.add(kv);
     const result = fn.getResult();
