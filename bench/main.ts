@@ -3,7 +3,7 @@
  * merge and batched lookups, the WASM kernel against its plain-TypeScript twin and against what
  * a developer would write in plain JS, all in one process and one run.
  *
- * Usage: npm run bench -- [--json] [--quick] [--rounds N] [--only sort|merge|search|read-merge]
+ * Usage: npm run bench -- [--json] [--quick] [--rounds N] [--only sort|merge|search|read-merge|compaction|ingest]
  *   --json   one JSON line per measurement: workload, metric, value, unit, peers, scale, ratios
  *   --quick  sizes / 10 and 3 rounds: a smoke run of a few seconds
  * Fixed seeds, 1 warm-up round, median of --rounds (default 5) interleaved rounds.
@@ -14,7 +14,9 @@
 import { loadKernel, TwinKernel } from "../src/kernel/mod.ts";
 import { report } from "./harness.ts";
 import type { BenchOptions, Measurement } from "./harness.ts";
+import { compactionBench } from "./compaction_bench.ts";
 import { mergeBench } from "./merge_bench.ts";
+import { ingestBench } from "./ingest_bench.ts";
 import { readMergeBench } from "./read_merge_bench.ts";
 import { searchBench } from "./search_bench.ts";
 import { sortBench } from "./sort_bench.ts";
@@ -38,6 +40,8 @@ const workloads: Array<[string, () => Measurement[] | Promise<Measurement[]>]> =
   ["merge", () => mergeBench(loaded.kernel, twin, options)],
   ["search", () => searchBench(loaded.kernel, twin, options)],
   ["read-merge", () => readMergeBench(options)],
+  ["compaction", () => compactionBench(options)],
+  ["ingest", () => ingestBench(options)],
 ];
 for (const [name, run] of workloads) {
   if (options.only !== null && options.only !== name) continue;

@@ -35,6 +35,10 @@ export { readSchema, latestSchema, listSchemaIds } from "./table/schema_manager.
 
 // Tables and catalogs.
 export { Table, type ReadOptions, type FilterInput, type FileInfo } from "./api/table.ts";
+export { TableWrite, type WriteInput, type NewWriteOptions, type WriteCommitResult } from "./api/table_write.ts";
+export { TableWriter, type TableWriterOptions } from "./table/write/table_writer.ts";
+export type { DeleteResult } from "./table/delete_where.ts";
+export type { CompactTableResult } from "./table/table_compact.ts";
 export { Catalog, openCatalog, openTable, parseTableIdentifier } from "./api/catalog.ts";
 export {
   and, or, not, equal, notEqual, lessThan, lessOrEqual, greaterThan, greaterOrEqual, compare, isNull, isNotNull,
@@ -43,7 +47,7 @@ export {
 export { parsePredicate, formatPredicate } from "./table/predicate_parser.ts";
 
 // Fast columnar Parquet reads (parquet-wasm): runtime entries register where its wasm comes from.
-export { setFastParquetSource, fastParquetStatus } from "./format/data/parquet_arrow_reader.ts";
+export { setFastParquetSource, fastParquetStatus, parquetWriterModule } from "./format/data/parquet_arrow_reader.ts";
 
 // Kernel.
 export { loadKernel, type LoadedKernel, type LoadKernelOptions, type KeyKernel } from "./kernel/mod.ts";

@@ -8,6 +8,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { Catalog, openTable as openTableInStore } from "./api/catalog.ts";
+import { localWarehousePath } from "./api/sql/exec_session.ts";
 import type { Table } from "./api/table.ts";
 import { NodeFsStore } from "./io/fs_node_store.ts";
 import type { ObjectStore } from "./io/store.ts";
@@ -28,9 +29,17 @@ function storeOf(input: StoreInput): ObjectStore {
   return input;
 }
 
-/** Opens a filesystem catalog: `warehouse` is a directory path, a `file://` URL or a store. */
-export function openCatalog(options: { warehouse: StoreInput }): Catalog {
-  return new Catalog(storeOf(options.warehouse));
+/** Opens the local warehouse of a SQL `CREATE CATALOG` (a path, relative to the working directory, or a `file:` URL). */
+function openSqlCatalog(request: { readonly warehouse: string }): Catalog {
+  return new Catalog(storeOf(localWarehousePath(request.warehouse)), { openCatalog: openSqlCatalog });
+}
+
+/**
+ * Opens a filesystem catalog: `warehouse` is a directory path, a `file://` URL or a store.
+ * Its `sql()` opens the local warehouses of `CREATE CATALOG` statements.
+ */
+export function openCatalog(options: { warehouse: StoreInput; nowMs?: () => number }): Catalog {
+  return new Catalog(storeOf(options.warehouse), { openCatalog: openSqlCatalog, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
 }
 
 /** Opens the table in a directory (path or `file://` URL) or at the root of a store. */

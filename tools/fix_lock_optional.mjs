@@ -12,7 +12,7 @@ let added = 0;
 
 function platformOf(name) {
   const os = /darwin/.test(name) ? "darwin" : /win32|windows/.test(name) ? "win32" : /linux/.test(name) ? "linux" : null;
-  const cpu = /arm64|aarch64/.test(name) ? "arm64" : /x64|x86_64|amd64/.test(name) ? "x64" : null;
+  const cpu = /arm64|aarch64/.test(name) ? "arm64" : /x64|x86_64|amd64/.test(name) ? "x64" : /-arm(-|$)/.test(name) ? "arm" : null;
   const libc = /musl/.test(name) ? "musl" : /linux/.test(name) ? "glibc" : null;
   return { os, cpu, libc };
 }

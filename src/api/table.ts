@@ -2,8 +2,13 @@
  * The public table handle: schema, options, the `$snapshots` and `$files` system tables, and
  * batch reads returning Apache Arrow tables or plain objects.
  *
- * Mirrors Java `FileStoreTable` + `ReadBuilder` (newScan/newRead) and the `SnapshotsTable` and
- * `FilesTable` system tables:
+ * Writes: `newWrite()` returns a TableWrite (api/table_write.ts) for several writes and commits;
+ * `write(rows)` writes and commits once; `deleteWhere(filter)` deletes matching rows
+ * (table/delete_where.ts, retracting through a TableWrite on primary-key tables); `compact()`
+ * compacts on demand (table/table_compact.ts).
+ *
+ * Mirrors Java `FileStoreTable` + `ReadBuilder` (newScan/newRead) + `BatchWriteBuilder`, and the
+ * `SnapshotsTable` and `FilesTable` system tables:
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/table/system/FilesTable.java
  *
  * Invariants: a handle is bound to one store (the table directory); every read resolves its
@@ -31,6 +36,10 @@ import { latestSnapshotId, readAllSnapshots, readSnapshot } from "../table/snaps
 import { dataFilePath, readSplits, readSplitsBuffers, type ReadResult, type SplitReadOptions } from "../table/table_read.ts";
 import { columnsToArrowTable } from "./arrow.ts";
 import { bufferColumnsToArrowTable } from "./arrow_buffers.ts";
+import { parquetWriterModule } from "../format/data/parquet_arrow_reader.ts";
+import { deleteWhere, type DeleteResult } from "../table/delete_where.ts";
+import { compactTable, type CompactTableResult } from "../table/table_compact.ts";
+import { TableWrite, type NewWriteOptions, type WriteCommitResult, type WriteInput } from "./table_write.ts";
 
 /** A filter: a predicate built with the `table/predicate.ts` builders, or SQL-like text. */
 export type FilterInput = Predicate | string;
@@ -232,6 +241,66 @@ export class Table {
   /** The fields a read with these options returns (time travel uses that snapshot's schema). */
   async readFields(options: ReadOptions = {}): Promise<DataField[]> {
     return (await this.#prepareRead({ ...options, filter: null })).split.fields.slice();
+  }
+
+  /**
+   * A writer for this table (see api/table_write.ts): `write`/`delete` rows, then `commit`.
+   * Writing needs parquet-wasm (registered by lakestate/node and lakestate/deno). Writes use
+   * the schema this handle opened with.
+   */
+  newWrite(options: NewWriteOptions = {}): TableWrite {
+    return new TableWrite({ store: this.store, schema: this.schema, kernel, parquet: parquetWriterModule }, options);
+  }
+
+  /** Writes `rows` and commits them as one batch (a TableWrite used once); see `newWrite`. */
+  async write(rows: WriteInput, options: NewWriteOptions = {}): Promise<WriteCommitResult> {
+    const writer = this.newWrite(options);
+    try {
+      await writer.write(rows);
+      return await writer.commit();
+    } finally {
+      await writer.close();
+    }
+  }
+
+  /**
+   * Deletes the rows matching `filter` (a predicate or SQL-like text; null: every row) from the
+   * latest snapshot, as table/delete_where.ts describes (partition drops, -D records on
+   * primary-key tables, file rewrites on append tables).
+   */
+  async deleteWhere(filter: FilterInput | null, options: NewWriteOptions = {}): Promise<DeleteResult> {
+    const predicate = typeof filter === "string" ? parsePredicate(filter) : filter;
+    const commitUser = options.commitUser ?? crypto.randomUUID();
+    return deleteWhere({
+      store: this.store,
+      schema: this.schema,
+      schemaById: (id) => this.schemaById(id),
+      snapshot: await this.resolveSnapshot(),
+      kernel: await kernel(),
+      mergeFactory: this.#mergeFactory,
+      parquet: parquetWriterModule,
+      retract: (rows) => this.#retract(rows, { ...options, commitUser }),
+      commitUser,
+      options: options.options,
+    }, predicate);
+  }
+
+  /**
+   * Compacts the table now (table/table_compact.ts): `full` merges every bucket into one run at
+   * the max level; `partition` limits it to one partition. Needs parquet-wasm like writes.
+   */
+  async compact(options: { full?: boolean; partition?: Record<string, Value> | null; commitUser?: string; options?: Record<string, string> } = {}): Promise<CompactTableResult> {
+    return compactTable(this.store, this.schema, { ...options, kernel: await kernel(), parquet: await parquetWriterModule() });
+  }
+
+  async #retract(rows: readonly Record<string, Value>[], options: NewWriteOptions): Promise<{ snapshotIds: readonly bigint[] }> {
+    const writer = this.newWrite(options);
+    try {
+      await writer.delete(rows);
+      return await writer.commit();
+    } finally {
+      await writer.close();
+    }
   }
 
   /** Reads rows column by column (the engine's own form; `rows` builds on it). */

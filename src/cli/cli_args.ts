@@ -25,6 +25,8 @@ export interface CliHost {
   readonly cwd: string;
   /** Print stack traces of unexpected errors (LAKESTATE_DEBUG=1). */
   readonly debug?: boolean;
+  /** Reads all of standard input as UTF-8 text (`sql <warehouse> -`); absent where the runtime cannot. */
+  readonly readStdin?: () => Promise<string>;
 }
 
 /** A parsed command line: positional arguments and `--flag [value]` options. */

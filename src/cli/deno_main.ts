@@ -4,10 +4,11 @@
  * Contract: wires the Deno filesystem store and Deno's streams into `runCli`; nothing imports
  * it. Writes are synchronous (natural backpressure); a closed pipe (`... | head`) ends the
  * process quietly. `LAKESTATE_DEBUG=1` prints stack traces of unexpected errors.
- * Imports: cli/main.ts, io/fs_deno_store.ts.
+ * Imports: cli/main.ts, io/fs_deno_store.ts, deno.ts (for its parquet-wasm registration).
  */
 import { runCli } from "./main.ts";
 import { DenoFsStore } from "../io/fs_deno_store.ts";
+import "../deno.ts"; // registers parquet-wasm for fast reads and for writes (sql INSERT/DELETE)
 
 interface DenoCli {
   args: string[];
@@ -16,6 +17,7 @@ interface DenoCli {
   env: { get(name: string): string | undefined };
   errors: { BrokenPipe: new (...args: never[]) => Error };
   stdout: { writeSync(bytes: Uint8Array): number };
+  stdin: { readable: ReadableStream<Uint8Array> };
   stderr: { writeSync(bytes: Uint8Array): number };
 }
 
@@ -47,5 +49,6 @@ const code = await runCli(deno.args, {
   stderr: (text) => writeAll(deno.stderr, text),
   cwd: deno.cwd(),
   debug: debugEnabled(),
+  readStdin: () => new Response(deno.stdin.readable).text(),
 });
 deno.exit(code);

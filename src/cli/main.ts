@@ -14,6 +14,7 @@ import { type CliHost, type CommandSpec, parseArgs, UsageError } from "./cli_arg
 import { INSPECT_COMMAND } from "./inspect.ts";
 import { READ_COMMAND } from "./read.ts";
 import { SCHEMA_COMMAND } from "./schema.ts";
+import { normalizeSqlArgs, SQL_COMMAND } from "./sql.ts";
 import { FILES_COMMAND, SNAPSHOTS_COMMAND } from "./system_tables.ts";
 
 export { type CliHost, type ParsedArgs, UsageError, parseArgs } from "./cli_args.ts";
@@ -22,7 +23,7 @@ export { type CliHost, type ParsedArgs, UsageError, parseArgs } from "./cli_args
 export const CLI_VERSION = "0.1.0";
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [READ_COMMAND, SNAPSHOTS_COMMAND, FILES_COMMAND, SCHEMA_COMMAND, INSPECT_COMMAND];
+export const COMMANDS: readonly CommandSpec[] = [READ_COMMAND, SNAPSHOTS_COMMAND, FILES_COMMAND, SCHEMA_COMMAND, INSPECT_COMMAND, SQL_COMMAND];
 
 const EXAMPLE_TABLE = "test/fixtures/paimon/java-tables/pk_table_scan_and_read_mor.db/pk_table_scan_and_read_mor";
 
@@ -35,13 +36,14 @@ ${COMMANDS.map((c) => `  ${c.synopsis}\n      ${c.summary}`).join("\n")}
   lakestate --help | -h        Show this help.
   lakestate --version | -v     Print the version.
 
-Exit codes: 0 success, 1 the table could not be read (missing, corrupt, unsupported), 2 a usage error.
+Exit codes: 0 success, 1 the table could not be read (missing, corrupt, unsupported) or a SQL statement failed, 2 a usage error.
 
 Examples:
   lakestate read ${EXAMPLE_TABLE} --where "f1 = 10" --format table
   lakestate snapshots ${EXAMPLE_TABLE}
   lakestate files ${EXAMPLE_TABLE} --snapshot 2 --format ndjson
   lakestate schema ${EXAMPLE_TABLE}
+  lakestate sql ./warehouse "CREATE DATABASE db; CREATE TABLE db.t (k INT PRIMARY KEY NOT ENFORCED, v STRING); SELECT * FROM db.t"
 `;
 }
 
@@ -68,7 +70,7 @@ export async function runCli(args: readonly string[], host: CliHost): Promise<nu
       const what = first.startsWith("-") ? `unknown option ${JSON.stringify(first)} before the command` : `unknown command ${JSON.stringify(first)}`;
       throw new UsageError(`${what}; expected one of: ${COMMANDS.map((c) => c.name).join(", ")}`);
     }
-    const parsed = parseArgs(args.slice(1), command.flags, command);
+    const parsed = parseArgs(command === SQL_COMMAND ? normalizeSqlArgs(args.slice(1)) : args.slice(1), command.flags, command);
     subject = parsed.positional[0];
     if (parsed.flags.has("help")) {
       await host.stdout(commandUsage(command));

@@ -5,10 +5,18 @@
  * Standard output honours backpressure (a write waits for 'drain'), and a closed pipe
  * (`lakestate read ... | head`) ends the process quietly instead of crashing on EPIPE.
  * `LAKESTATE_DEBUG=1` prints stack traces of unexpected errors.
- * Imports: cli/main.ts, io/fs_node_store.ts.
+ * Imports: cli/main.ts, io/fs_node_store.ts, node.ts (for its parquet-wasm registration).
  */
 import { runCli } from "./main.ts";
 import { NodeFsStore } from "../io/fs_node_store.ts";
+import "../node.ts"; // registers parquet-wasm for fast reads and for writes (sql INSERT/DELETE)
+
+/** All of standard input as UTF-8 text (`lakestate sql <warehouse> -`). */
+async function readStdin(): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Uint8Array);
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
 
 /** Writes `text` to stdout; resolves at once, or after 'drain' when the stream's buffer is full. */
 function writeStdout(text: string): Promise<void> | void {
@@ -29,5 +37,6 @@ export async function runNodeCli(args: readonly string[]): Promise<number> {
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     debug: process.env.LAKESTATE_DEBUG === "1",
+    readStdin,
   });
 }

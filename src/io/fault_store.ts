@@ -2,7 +2,8 @@
  * FaultStore: an ObjectStore wrapper for tests and simulations that injects the failures the
  * ObjectStore contract allows, at chosen writes, so commit code can be checked for crash safety.
  *
- * Writes (put, putIfAbsent, delete) are numbered from 0 in call order. A fault plan names a write
+ * Writes (put, putIfAbsent, delete, makeDirectory, deleteDirectory) are numbered from 0 in call
+ * order. A fault plan names a write
  * index and what happens there:
  *   fail         the write has no effect and rejects with LakeError("io"); later calls work.
  *   fail_after   the write takes effect, then rejects with LakeError("io"): the caller cannot
@@ -24,7 +25,9 @@
  * Mirrors: leveldb `db/fault_injection_test.cc` (FaultInjectionTestEnv), not a Paimon class.
  */
 import { LakeError } from "../errors.ts";
-import { quotePath, type ByteRange, type ObjectEntry, type ObjectStat, type ObjectStore } from "./store.ts";
+import {
+  deleteDirectory, listDirectories, makeDirectory, quotePath, type ByteRange, type ObjectEntry, type ObjectStat, type ObjectStore,
+} from "./store.ts";
 
 /** What happens at a planned write. Persisted nowhere; names are for tests. */
 export const FaultKind = {
@@ -37,11 +40,11 @@ export const FaultKind = {
 export type FaultKind = (typeof FaultKind)[keyof typeof FaultKind];
 
 /** A kind of write operation. */
-export type WriteOp = "put" | "putIfAbsent" | "delete";
+export type WriteOp = "put" | "putIfAbsent" | "delete" | "makeDirectory" | "deleteDirectory";
 
 /** One planned fault. */
 export interface FaultPlan {
-  /** Index of the write (0-based, counting every put, putIfAbsent and delete) that faults. */
+  /** Index of the write (0-based, counting every put, putIfAbsent, delete, makeDirectory and deleteDirectory) that faults. */
   readonly writeIndex: number;
   readonly kind: FaultKind;
 }
@@ -162,5 +165,21 @@ export class FaultStore implements ObjectStore {
   async stat(path: string): Promise<ObjectStat | null> {
     this.#checkAlive("stat", path);
     return this.#inner.stat(path);
+  }
+
+  /** See ObjectStore.makeDirectory; a counted write. */
+  makeDirectory(path: string): Promise<void> {
+    return this.#write("makeDirectory", path, () => makeDirectory(this.#inner, path));
+  }
+
+  /** See ObjectStore.listDirectories; rejects after a crash. */
+  async listDirectories(path: string): Promise<string[]> {
+    this.#checkAlive("listDirectories", path);
+    return listDirectories(this.#inner, path);
+  }
+
+  /** See ObjectStore.deleteDirectory; a counted write (one, however many objects it removes). */
+  deleteDirectory(path: string): Promise<void> {
+    return this.#write("deleteDirectory", path, () => deleteDirectory(this.#inner, path));
   }
 }

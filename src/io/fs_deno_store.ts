@@ -11,8 +11,12 @@
  * Directories are fsynced after a rename/link (best-effort where unsupported). `syncWrites:
  * false` skips every fsync: still atomic, no longer crash-durable.
  *
+ * Directories as in fs_node_store.ts: makeDirectory = mkdir -p, listDirectories reads one
+ * directory, deleteDirectory = recursive remove.
+ *
  * Invariants: temp files are reserved names, never listed; stale ones after a crash only cost
- * space. Empty directories are never removed. Needs hard links for putIfAbsent.
+ * space. Empty directories are never removed (except by deleteDirectory). Needs hard links for
+ * putIfAbsent.
  *
  * Type-checking: the project's tsc has Node typings only, so Deno is reached through
  * `globalThis` and the small structural `DenoFs` below, which lists exactly what this file
@@ -63,7 +67,7 @@ type DenoFs = {
   mkdir(path: string, options: { recursive: boolean }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   link(existing: string, created: string): Promise<void>;
-  remove(path: string): Promise<void>;
+  remove(path: string, options?: { recursive?: boolean }): Promise<void>;
   stat(path: string): Promise<DenoFileInfo>;
   lstat(path: string): Promise<DenoFileInfo>;
   readDir(path: string): AsyncIterable<{ readonly name: string; readonly isFile: boolean; readonly isDirectory: boolean }>;
@@ -235,6 +239,56 @@ export class DenoFsStore implements ObjectStore {
       const kind = this.#kind(error);
       if (kind === "not_found" || kind === "not_directory") return null;
       throw this.#wrap("stat", path, error);
+    }
+  }
+
+  /** See ObjectStore.makeDirectory. */
+  async makeDirectory(path: string): Promise<void> {
+    validatePath(path);
+    try {
+      await this.#deno.mkdir(this.#full(path), { recursive: true });
+    } catch (error) {
+      const kind = this.#kind(error);
+      if (kind === "not_directory" || kind === "exists") {
+        throw new LakeError("invalid_argument", `deno fs store: cannot create directory ${quotePath(path)}: it or one of its parents is an object`, { cause: error });
+      }
+      throw this.#wrap("makeDirectory", path, error);
+    }
+    const slash = path.lastIndexOf("/");
+    await this.#syncDirectory(this.#full(slash < 0 ? "" : path.slice(0, slash)));
+  }
+
+  /** See ObjectStore.listDirectories. */
+  async listDirectories(path: string): Promise<string[]> {
+    if (path !== "") validatePath(path);
+    const names: string[] = [];
+    try {
+      for await (const entry of this.#deno.readDir(this.#full(path))) {
+        if (entry.isDirectory && isValidSegment(entry.name)) names.push(entry.name);
+      }
+    } catch (error) {
+      const kind = this.#kind(error);
+      if (kind === "not_found" || kind === "not_directory") return [];
+      throw this.#wrap("listDirectories", path, error);
+    }
+    return names.sort(comparePaths);
+  }
+
+  /** See ObjectStore.deleteDirectory. */
+  async deleteDirectory(path: string): Promise<void> {
+    validatePath(path);
+    const full = this.#full(path);
+    const info = await this.#deno.lstat(full).catch((error: unknown) => {
+      const kind = this.#kind(error);
+      if (kind === "not_found" || kind === "not_directory") return null;
+      throw this.#wrap("deleteDirectory", path, error);
+    });
+    if (info === null || !info.isDirectory) return;
+    try {
+      await this.#deno.remove(full, { recursive: true });
+    } catch (error) {
+      if (this.#kind(error) === "not_found") return;
+      throw this.#wrap("deleteDirectory", path, error);
     }
   }
 

@@ -16,6 +16,9 @@
  *   so a committed name survives a power loss. `syncWrites: false` skips every fsync (tests and
  *   benchmarks on throwaway data): atomic visibility stays, crash durability does not.
  *
+ * Directories are real directories: makeDirectory is mkdir -p (parent fsynced), listDirectories
+ * reads one directory, deleteDirectory is rm -r (what Java's `FileIO.delete(path, true)` does).
+ *
  * Invariants: temp files are reserved names (store.ts), so list() never shows them and no user
  * object can collide with one. A crash can leave stale temp files behind; they are invisible and
  * only cost disk space (no cleanup is attempted here). Empty directories left by delete() are
@@ -27,7 +30,7 @@
  * Imports: node:fs/promises, L0 and io/store.ts. Mirrors Java Paimon `LocalFileIO` + `FileIO
  * .tryToWriteAtomic`, https://github.com/apache/paimon/blob/master/paimon-common/src/main/java/org/apache/paimon/fs/local/LocalFileIO.java
  */
-import { link, lstat, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
+import { link, lstat, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { LakeError } from "../errors.ts";
 import { utf8Encode } from "../util/bytes.ts";
 import {
@@ -207,6 +210,54 @@ export class NodeFsStore implements ObjectStore {
       const code = codeOf(error);
       if (code === "ENOENT" || code === "ENOTDIR") return null;
       throw wrapError("stat", path, error);
+    }
+  }
+
+  /** See ObjectStore.makeDirectory. */
+  async makeDirectory(path: string): Promise<void> {
+    validatePath(path);
+    const full = this.#full(path);
+    try {
+      await mkdir(full, { recursive: true });
+    } catch (error) {
+      const code = codeOf(error);
+      if (code === "ENOTDIR" || code === "EEXIST") {
+        throw new LakeError("invalid_argument", `fs store: cannot create directory ${quotePath(path)}: it or one of its parents is an object`, { cause: error });
+      }
+      throw wrapError("makeDirectory", path, error);
+    }
+    const slash = path.lastIndexOf("/");
+    await this.#syncDirectory(this.#full(slash < 0 ? "" : path.slice(0, slash)));
+  }
+
+  /** See ObjectStore.listDirectories. */
+  async listDirectories(path: string): Promise<string[]> {
+    if (path !== "") validatePath(path);
+    let dirents;
+    try {
+      dirents = await readdir(this.#full(path), { withFileTypes: true });
+    } catch (error) {
+      const code = codeOf(error);
+      if (code === "ENOENT" || code === "ENOTDIR") return [];
+      throw wrapError("listDirectories", path, error);
+    }
+    return dirents.filter((d) => d.isDirectory() && isValidSegment(d.name)).map((d) => d.name).sort(comparePaths);
+  }
+
+  /** See ObjectStore.deleteDirectory. */
+  async deleteDirectory(path: string): Promise<void> {
+    validatePath(path);
+    const full = this.#full(path);
+    const info = await lstat(full).catch((error: unknown) => {
+      const code = codeOf(error);
+      if (code === "ENOENT" || code === "ENOTDIR") return null;
+      throw wrapError("deleteDirectory", path, error);
+    });
+    if (info === null || !info.isDirectory()) return;
+    try {
+      await rm(full, { recursive: true, force: true });
+    } catch (error) {
+      throw wrapError("deleteDirectory", path, error);
     }
   }
 

@@ -10,6 +10,9 @@
  * - The layout rule of store.ts holds: `#directoryObjectCounts` counts, for every directory-like
  *   prefix "a", "a/b", the objects below it, so file/directory collisions are rejected the way a
  *   filesystem would reject them.
+ * - Directories: a directory exists while it holds an object or was made by `makeDirectory`
+ *   (kept in `#madeDirectories`, with its parents, until `deleteDirectory` removes it). Unlike a
+ *   filesystem, a directory that only held objects disappears with its last object.
  *
  * Imports: L0 and io/store.ts only. Mirrors leveldb `helpers/memenv` (an in-memory Env used by
  * tests), not a Paimon class.
@@ -42,6 +45,7 @@ type StoredObject = { readonly bytes: Uint8Array<ArrayBuffer>; readonly modified
 export class MemoryStore implements ObjectStore {
   readonly #objects = new Map<string, StoredObject>();
   readonly #directoryObjectCounts = new Map<string, number>();
+  readonly #madeDirectories = new Set<string>();
   readonly #nowMs: () => number;
 
   /** Creates an empty store. */
@@ -95,11 +99,49 @@ export class MemoryStore implements ObjectStore {
   /** See ObjectStore.delete. */
   async delete(path: string): Promise<void> {
     validatePath(path);
+    this.#remove(path);
+  }
+
+  /** Removes the object at `path` (if any) and its directory counts, synchronously. */
+  #remove(path: string): void {
     if (!this.#objects.delete(path)) return;
     for (const directory of parentDirectories(path)) {
       const count = this.#directoryObjectCounts.get(directory)! - 1;
       if (count === 0) this.#directoryObjectCounts.delete(directory);
       else this.#directoryObjectCounts.set(directory, count);
+    }
+  }
+
+  /** See ObjectStore.makeDirectory. */
+  async makeDirectory(path: string): Promise<void> {
+    validatePath(path);
+    const chain = [...parentDirectories(path), path];
+    for (const directory of chain) {
+      if (this.#objects.has(directory)) {
+        throw new LakeError("invalid_argument", `memory store: cannot create directory ${quotePath(path)}: ${quotePath(directory)} is an object`);
+      }
+    }
+    for (const directory of chain) this.#madeDirectories.add(directory);
+  }
+
+  /** See ObjectStore.listDirectories. */
+  async listDirectories(path: string): Promise<string[]> {
+    if (path !== "") validatePath(path);
+    const prefix = path === "" ? "" : `${path}/`;
+    const names = new Set<string>();
+    for (const directory of [...this.#madeDirectories, ...this.#directoryObjectCounts.keys()]) {
+      if (directory.startsWith(prefix) && !directory.includes("/", prefix.length)) names.add(directory.slice(prefix.length));
+    }
+    return [...names].sort(comparePaths);
+  }
+
+  /** See ObjectStore.deleteDirectory. */
+  async deleteDirectory(path: string): Promise<void> {
+    validatePath(path);
+    const prefix = `${path}/`;
+    for (const object of [...this.#objects.keys()]) if (object.startsWith(prefix)) this.#remove(object);
+    for (const directory of [...this.#madeDirectories]) {
+      if (directory === path || directory.startsWith(prefix)) this.#madeDirectories.delete(directory);
     }
   }
 
@@ -118,7 +160,7 @@ export class MemoryStore implements ObjectStore {
 
   /** Rejects a write at `path` that would make an object also a directory (layout rule). */
   #checkLayout(path: string): void {
-    if (this.#directoryObjectCounts.has(path)) {
+    if (this.#directoryObjectCounts.has(path) || this.#madeDirectories.has(path)) {
       throw new LakeError("invalid_argument", `memory store: cannot write ${quotePath(path)}: it is a directory of other objects`);
     }
     for (const directory of parentDirectories(path)) {

@@ -134,6 +134,75 @@ export interface ObjectStore {
 
   /** Releases resources the adapter holds (connections, handles). Optional; after it, no call. */
   close?(): Promise<void>;
+
+  // Directories (optional capability). Filesystems have directories that exist while empty, and
+  // Java Paimon's filesystem catalog keys databases on them (`<name>.db`, created by mkdirs). An
+  // adapter that can represent an empty directory implements all three methods (object stores by
+  // a marker object of their own naming); callers go through `makeDirectory`,
+  // `listDirectories` and `deleteDirectory` below, which emulate what they can without them.
+
+  /**
+   * Creates directory `path` and its missing parents (mkdir -p); idempotent. The directory is
+   * listed by `listDirectories` while it exists, even when empty.
+   * Rejects with LakeError("invalid_argument") when `path` or one of its parents is an object.
+   */
+  makeDirectory?(path: string): Promise<void>;
+
+  /**
+   * Names (one segment each) of the directories directly inside directory `path` ("" for the
+   * root), sorted by `comparePaths`: every directory holding an object at any depth, every
+   * directory made by `makeDirectory` and not deleted since, and, on filesystems, directories
+   * emptied by `delete` (they are never removed there). An absent `path` gives []. Reserved temp
+   * names and names no valid path can hold never appear.
+   * Requires: `path` is "" or a valid path (invalid_argument otherwise).
+   */
+  listDirectories?(path: string): Promise<string[]>;
+
+  /**
+   * Removes directory `path` with everything in it: every object under `path + "/"` and every
+   * directory below. Idempotent (an absent directory is no error); an object at `path` itself is
+   * not touched. Not atomic: a concurrent writer into the directory may leave objects behind.
+   */
+  deleteDirectory?(path: string): Promise<void>;
+}
+
+/**
+ * `store.makeDirectory(path)`. Stores without directories cannot keep an empty directory, so
+ * this rejects with LakeError("unsupported") for them rather than pretend.
+ */
+export async function makeDirectory(store: ObjectStore, path: string): Promise<void> {
+  validatePath(path);
+  if (store.makeDirectory === undefined) {
+    throw new LakeError("unsupported", `store: cannot create directory ${quotePath(path)}: this store has no directories (makeDirectory)`);
+  }
+  await store.makeDirectory(path);
+}
+
+/**
+ * `store.listDirectories(path)`, or, for stores without directories, the directories implied
+ * by the objects under `path + "/"` (one `list` of everything below).
+ */
+export async function listDirectories(store: ObjectStore, path: string): Promise<string[]> {
+  if (path !== "") validatePath(path);
+  if (store.listDirectories !== undefined) return store.listDirectories(path);
+  const prefix = path === "" ? "" : `${path}/`;
+  const names = new Set<string>();
+  for (const e of await store.list(prefix)) {
+    const rest = e.path.slice(prefix.length);
+    const slash = rest.indexOf("/");
+    if (slash > 0) names.add(rest.slice(0, slash));
+  }
+  return [...names].sort(comparePaths);
+}
+
+/**
+ * `store.deleteDirectory(path)`, or, for stores without directories, a delete of every object
+ * under `path + "/"`.
+ */
+export async function deleteDirectory(store: ObjectStore, path: string): Promise<void> {
+  validatePath(path);
+  if (store.deleteDirectory !== undefined) return store.deleteDirectory(path);
+  for (const e of await store.list(`${path}/`)) await store.delete(e.path);
 }
 
 /**

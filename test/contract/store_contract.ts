@@ -2,11 +2,15 @@
 // src/io/store.ts means the same thing on memory, Node fs, Deno fs (and later S3, IndexedDB).
 // Method: `defineStoreContract(name, makeStore)` registers a describe block; each test gets a
 // fresh store from `makeStore` and disposes it afterwards. Tests use seeded random bytes, exact
-// expected values written out by hand, and race 20 concurrent putIfAbsent callers.
+// expected values written out by hand, and race 20 concurrent putIfAbsent callers. Directory
+// tests run on adapters with the directory capability (makeDirectory, listDirectories,
+// deleteDirectory) and, for the fallbacks of store.ts, on a view of the store without it.
 import { assert, describe, seededRandom, test } from "../harness.ts";
 import { isLakeError, type ErrorCode } from "../../src/errors.ts";
 import { equalBytes, utf8Encode } from "../../src/util/bytes.ts";
-import { comparePaths, openRangeReader, type ObjectStore } from "../../src/io/store.ts";
+import {
+  comparePaths, deleteDirectory, listDirectories, makeDirectory, openRangeReader, type ObjectStore,
+} from "../../src/io/store.ts";
 
 /** A store under test plus how to clean up after it (remove its temp directory, …). */
 export type StoreFixture = { readonly store: ObjectStore; dispose(): Promise<void> };
@@ -244,6 +248,63 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
       await rejectsWith(() => store.putIfAbsent("dir", utf8Encode("d")), "invalid_argument", "dir");
       assert.deepEqual((await store.list("")).map((e) => e.path), ["dir/child", "file"]);
       assertBytes(await store.get("file"), utf8Encode("f"), "file unchanged");
+    });
+
+    check("directories: made empty directories are listed, nested and sorted; objects imply theirs", async (store) => {
+      if (store.makeDirectory === undefined) return; // no directory capability: see the fallback test
+      await makeDirectory(store, "b.db");
+      await makeDirectory(store, "b.db"); // idempotent
+      await makeDirectory(store, "a.db/t/schema");
+      await store.put("z/x/file", utf8Encode("f"));
+      await store.put("top", utf8Encode("t"));
+      assert.deepEqual(await listDirectories(store, ""), ["a.db", "b.db", "z"]);
+      assert.deepEqual(await listDirectories(store, "a.db"), ["t"]);
+      assert.deepEqual(await listDirectories(store, "a.db/t"), ["schema"]);
+      assert.deepEqual(await listDirectories(store, "a.db/t/schema"), []);
+      assert.deepEqual(await listDirectories(store, "z"), ["x"]);
+      assert.deepEqual(await listDirectories(store, "z/x"), [], "files are not directories");
+      assert.deepEqual(await listDirectories(store, "absent"), []);
+      assert.deepEqual(await listDirectories(store, "top"), [], "an object is no directory");
+      assert.deepEqual((await store.list("")).map((e) => e.path), ["top", "z/x/file"], "empty directories are no objects");
+      await rejectsWith(() => listDirectories(store, "bad//path"), "invalid_argument");
+    });
+
+    check("directories: an object cannot be made a directory, nor a directory an object", async (store) => {
+      if (store.makeDirectory === undefined) return;
+      await store.put("obj", utf8Encode("o"));
+      await rejectsWith(() => makeDirectory(store, "obj"), "invalid_argument", "obj");
+      await rejectsWith(() => makeDirectory(store, "obj/below"), "invalid_argument", "obj/below");
+      await makeDirectory(store, "dir");
+      await rejectsWith(() => store.put("dir", utf8Encode("d")), "invalid_argument", "dir");
+      assert.equal(await store.stat("dir"), null);
+      await rejectsWith(() => store.get("dir"), "not_found");
+    });
+
+    check("deleteDirectory removes everything below, only there, and is idempotent", async (store) => {
+      const paths = ["d/a", "d/sub/b", "d/sub/deeper/c", "d2/x", "dd", "other/d/y"];
+      for (const p of paths) await store.put(p, utf8Encode(p));
+      if (store.makeDirectory !== undefined) await makeDirectory(store, "d/empty");
+      await deleteDirectory(store, "d");
+      assert.deepEqual((await store.list("")).map((e) => e.path), ["d2/x", "dd", "other/d/y"]);
+      assert.ok(!(await listDirectories(store, "")).includes("d"), "the directory itself is gone");
+      await deleteDirectory(store, "d"); // idempotent
+      await deleteDirectory(store, "dd"); // an object at the path is not touched
+      assertBytes(await store.get("dd"), utf8Encode("dd"), "dd kept");
+      await store.put("d/again", utf8Encode("again")); // the path is free for new objects
+      assert.deepEqual(await listDirectories(store, "d"), []);
+    });
+
+    check("directory fallbacks of store.ts: implied directories from objects, delete by listing", async (store) => {
+      const plain: ObjectStore = {
+        get: (p) => store.get(p), getRange: (p, r) => store.getRange(p, r), put: (p, b) => store.put(p, b),
+        putIfAbsent: (p, b) => store.putIfAbsent(p, b), list: (p) => store.list(p), delete: (p) => store.delete(p), stat: (p) => store.stat(p),
+      };
+      for (const p of ["x.db/t/schema/schema-0", "x.db/u/f", "y.db/z", "loose"]) await store.put(p, utf8Encode(p));
+      assert.deepEqual(await listDirectories(plain, ""), ["x.db", "y.db"]);
+      assert.deepEqual(await listDirectories(plain, "x.db"), ["t", "u"]);
+      await rejectsWith(() => makeDirectory(plain, "new.db"), "unsupported", "new.db");
+      await deleteDirectory(plain, "x.db");
+      assert.deepEqual((await store.list("")).map((e) => e.path), ["loose", "y.db/z"]);
     });
 
     check("openRangeReader reads exact ranges of one object", async (store) => {

@@ -16,7 +16,8 @@
  * initialised through parquet_wasm_loader.ts (one instance per realm, shared with the writer).
  * With no source, or when initialisation fails (the reason is kept in `fastParquetStatus()`),
  * `fastParquetReader()` resolves to null and readers keep to the pure-JS path, which returns
- * the same rows. Nothing here reads files or runtime globals.
+ * the same rows. `parquetWriterModule()` hands writers the same module (an error when no source
+ * is registered). Nothing here reads files or runtime globals.
  *
  * Invariants: only requested columns are decoded (projection), all rows in one pass; every
  * returned column has `rowCount` rows; no pointer into WASM memory survives the call
@@ -31,7 +32,7 @@ import { LakeError } from "../../errors.ts";
 import type { DataType } from "../../spec/data_types.ts";
 import { copyCColumn, flatLayoutOf, readCSchemaFields, type CSchemaField } from "./arrow_c_data.ts";
 import type { ColumnBuffers } from "./column_buffers.ts";
-import { loadParquetWasm, type ParquetWasmSource } from "./parquet_wasm_loader.ts";
+import { loadParquetWasm, type ParquetWasmModule, type ParquetWasmSource } from "./parquet_wasm_loader.ts";
 
 /** The parts of an initialised parquet-wasm the fast reader uses. */
 export type ParquetReadModule = Pick<typeof ParquetWasmEsm, "ParquetFile" | "wasmMemory">;
@@ -90,6 +91,21 @@ export function fastParquetReader(): Promise<ParquetReadModule | null> {
     }
   })();
   return readModule;
+}
+
+/**
+ * The initialised parquet-wasm for writing data files, from the source registered with
+ * `setFastParquetSource` (the runtime entries lakestate/node and lakestate/deno register the
+ * installed package). Throws LakeError("unsupported") when no source is registered and
+ * LakeError("io") when the module cannot be initialised.
+ */
+export async function parquetWriterModule(): Promise<ParquetWasmModule> {
+  const from = source;
+  if (from === null) {
+    throw new LakeError("unsupported",
+      "parquet writer: writing needs parquet-wasm; register it with setFastParquetSource (import lakestate/node or lakestate/deno, or pass the wasm bytes)");
+  }
+  return loadParquetWasm(typeof from === "function" ? from() : from);
 }
 
 /** One column to read: its exact name in the file and the Paimon type it was written as. */
