@@ -23,7 +23,7 @@
  * Checks: each round's committed table holds the expected distinct key count (dedup), or the
  * run throws.
  *
- * Usage: `node --import tsx bench/ingest_bench.ts [--quick] [--json] [--rounds N]`, or
+ * Usage: `node --import tsx bench/ingest_bench.ts [--quick] [--json] [--rounds N] [--cases a,b,c,s]`, or
  * `npm run bench -- --only ingest`.
  * Imports: node:fs/promises, node:os, node:path, node:url, apache-arrow, src (api, io, spec,
  * format), bench/harness.ts, bench/data.ts, bench/peers/kv_peers.ts (dynamic, optional).
@@ -58,6 +58,8 @@ interface Workload {
 
 interface RunResult {
   readonly ms: number;
+  /** CPU time of the process (user + system, every thread) over the same span. */
+  readonly cpuMs: number;
   /** Largest RSS growth over the run's start. */
   readonly rssGrowthBytes: number;
   /** Largest growth of JS heap + ArrayBuffers (wasm memory included) over the run's start. */
@@ -157,6 +159,7 @@ async function runOnce(w: Workload, parent: string): Promise<RunResult> {
       liveGrowth = Math.max(liveGrowth, m.heapUsed + m.arrayBuffers - base.heapUsed - base.arrayBuffers);
     };
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const writer = table.newWrite();
     for (const batch of w.batches) {
       await writer.write(batch);
@@ -165,13 +168,14 @@ async function runOnce(w: Workload, parent: string): Promise<RunResult> {
     await writer.commit();
     sample();
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     await writer.close();
     const files = (await table.files()).length;
     if (w.distinctKeys !== null) {
       const rows = (await (await Table.open(store)).read({ columns: ["k"] })).numRows;
       if (rows !== w.distinctKeys) throw new Error(`ingest bench: ${w.name} holds ${rows} keys, expected ${w.distinctKeys}`);
     }
-    return { ms, rssGrowthBytes: rssGrowth, liveGrowthBytes: liveGrowth, files };
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000, rssGrowthBytes: rssGrowth, liveGrowthBytes: liveGrowth, files };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -182,13 +186,14 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-async function measure(w: Workload, rounds: number, parent: string): Promise<{ rate: number; runs: RunResult[] }> {
+async function measure(w: Workload, rounds: number, parent: string): Promise<{ rate: number; cpuRate: number; runs: RunResult[] }> {
   const runs: RunResult[] = [await runOnce(w, parent)]; // warm-up: memory counted, time not
   for (let r = 0; r < rounds; r++) {
     (globalThis as { gc?: () => void }).gc?.();
     runs.push(await runOnce(w, parent));
   }
-  return { rate: Math.round(w.rows / (median(runs.slice(1).map((x) => x.ms)) / 1000)), runs };
+  const timed = runs.slice(1);
+  return { rate: Math.round(w.rows / (median(timed.map((x) => x.ms)) / 1000)), cpuRate: Math.round(w.rows / (median(timed.map((x) => x.cpuMs)) / 1000)), runs };
 }
 
 /** Peer rates (rows/s) from bench/peers/kv_peers.ts, or the reason they are missing. */
@@ -214,8 +219,10 @@ async function peerRates(rows: number, keySpace: number): Promise<{ rates: Recor
   return { rates, note: notes.length === 0 ? null : notes.join("; ") };
 }
 
-function memoryScale(runs: readonly RunResult[], bufferBytes: number): Record<string, number | string> {
+/** Rows per CPU second (the process's user + system time): the rate on a machine shared with other load. */
+function memoryScale(runs: readonly RunResult[], bufferBytes: number, cpuRate: number): Record<string, number | string> {
   return {
+    "rows per cpu-second": cpuRate,
     "write-buffer-size MB": bufferBytes / MB,
     "peak live growth MB": Math.round(Math.max(...runs.map((r) => r.liveGrowthBytes)) / MB),
     "peak rss growth MB (first run)": Math.round(runs[0]!.rssGrowthBytes / MB),
@@ -223,8 +230,14 @@ function memoryScale(runs: readonly RunResult[], bufferBytes: number): Record<st
   };
 }
 
-/** Runs the three ingest workloads; returns one measurement each. */
-export async function ingestBench(options: BenchOptions): Promise<Measurement[]> {
+/** Workload letters `ingestBench` runs: a (dedup), b (agg), c (Paimon schema, zstd), s (the same, snappy). */
+export type IngestCase = "a" | "b" | "c" | "s";
+
+/**
+ * Runs the ingest workloads (`cases`, default all; b needs a's rate for its ratio and s needs c's,
+ * so they run a and c too); returns one measurement each.
+ */
+export async function ingestBench(options: BenchOptions, cases: readonly IngestCase[] = ["a", "b", "c", "s"]): Promise<Measurement[]> {
   setFastParquetSource(new Uint8Array(await readFile(fileURLToPath(import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm")))));
   const scale = options.quick ? 10 : 1;
   const rounds = Math.min(options.rounds, 3);
@@ -232,6 +245,15 @@ export async function ingestBench(options: BenchOptions): Promise<Measurement[]>
   const n = 5_000_000 / scale, keySpace = 1_000_000 / scale;
   const out: Measurement[] = [];
 
+  const want = new Set<IngestCase>(cases);
+  if (want.has("b")) want.add("a");
+  if (want.has("s")) want.add("c");
+  if (want.has("a")) await narrowCases(want, n, keySpace, scale, rounds, parent, out);
+  if (want.has("c")) await paimonCases(want, scale, rounds, parent, out);
+  return out;
+}
+
+async function narrowCases(want: ReadonlySet<IngestCase>, n: number, keySpace: number, scale: number, rounds: number, parent: string, out: Measurement[]): Promise<void> {
   const dedup = narrowWorkload("dedup", n, keySpace, {});
   const a = await measure(dedup, rounds, parent);
   const peerRows = 1_000_000 / scale;
@@ -241,35 +263,38 @@ export async function ingestBench(options: BenchOptions): Promise<Measurement[]>
   out.push({
     workload: "ingest", metric: "dedup 5M upserts / 1M keys (target >= 1.5M rows/s, >= 5x peers)", value: a.rate, unit: "rows/s",
     peers: peers.rates, ratios,
-    scale: { rows: n, keys: keySpace, "peer rows": peerRows, ...(peers.note === null ? {} : { note: peers.note }), ...memoryScale(a.runs, 256 * MB) },
+    scale: { rows: n, keys: keySpace, "peer rows": peerRows, ...(peers.note === null ? {} : { note: peers.note }), ...memoryScale(a.runs, 256 * MB, a.cpuRate) },
   });
   dedup.batches.length = 0;
+  if (!want.has("b")) return;
 
   const agg = narrowWorkload("agg", n, keySpace, { "merge-engine": "aggregation", "fields.a.aggregate-function": "sum", "fields.b.aggregate-function": "sum" });
   const b = await measure(agg, rounds, parent);
   out.push({
     workload: "ingest", metric: "aggregation (sum) 5M upserts / 1M keys (target >= 0.9x dedup)", value: b.rate, unit: "rows/s",
     peers: { dedup: a.rate }, ratios: { dedup: Math.round((b.rate / a.rate) * 100) / 100 },
-    scale: { rows: n, keys: keySpace, ...memoryScale(b.runs, 256 * MB) },
+    scale: { rows: n, keys: keySpace, ...memoryScale(b.runs, 256 * MB, b.cpuRate) },
   });
   agg.batches.length = 0;
+}
 
+async function paimonCases(want: ReadonlySet<IngestCase>, scale: number, rounds: number, parent: string, out: Measurement[]): Promise<void> {
   const paimonRows = 1_000_000 / scale;
   const paimon = paimonWorkload(paimonRows);
   const c = await measure(paimon, rounds, parent);
   out.push({
     workload: "ingest", metric: "Paimon benchmark schema, INT + 20 STRING(10), zstd (target >= 150K rows/s; Java 94K)", value: c.rate, unit: "rows/s",
     peers: { "java-paimon-published": 94_000 }, ratios: { "java-paimon-published": Math.round((c.rate / 94_000) * 100) / 100 },
-    scale: { rows: paimonRows, ...memoryScale(c.runs, 256 * MB) },
+    scale: { rows: paimonRows, ...memoryScale(c.runs, 256 * MB, c.cpuRate) },
   });
+  if (!want.has("s")) return;
   // The same rows with 'file.compression' = 'snappy': how much of (c) is parquet-wasm's zstd.
   const snappy = await measure({ ...paimon, name: "paimon-schema-snappy", options: { "file.compression": "snappy" } }, rounds, parent);
   out.push({
     workload: "ingest", metric: "Paimon benchmark schema, snappy instead of zstd (diagnostic)", value: snappy.rate, unit: "rows/s",
     peers: { zstd: c.rate }, ratios: { zstd: Math.round((snappy.rate / c.rate) * 100) / 100 },
-    scale: { rows: paimonRows, ...memoryScale(snappy.runs, 256 * MB) },
+    scale: { rows: paimonRows, ...memoryScale(snappy.runs, 256 * MB, snappy.cpuRate) },
   });
-  return out;
 }
 
 function printMeasurement(m: Measurement, json: boolean): void {
@@ -285,6 +310,8 @@ function printMeasurement(m: Measurement, json: boolean): void {
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
   const roundsAt = argv.indexOf("--rounds");
+  const casesAt = argv.indexOf("--cases");
   const options: BenchOptions = { json: argv.includes("--json"), quick: argv.includes("--quick"), rounds: roundsAt >= 0 ? Number(argv[roundsAt + 1]) : 3 };
-  for (const m of await ingestBench(options)) printMeasurement(m, options.json);
+  const cases = casesAt >= 0 ? argv[casesAt + 1]!.split(",") as IngestCase[] : undefined;
+  for (const m of await ingestBench(options, cases)) printMeasurement(m, options.json);
 }

@@ -5,7 +5,8 @@
  * Writes: `newWrite()` returns a TableWrite (api/table_write.ts) for several writes and commits;
  * `write(rows)` writes and commits once; `deleteWhere(filter)` deletes matching rows
  * (table/delete_where.ts, retracting through a TableWrite on primary-key tables); `compact()`
- * compacts on demand (table/table_compact.ts).
+ * compacts on demand (table/table_compact.ts); `expireSnapshots()` expires old snapshots
+ * (table/expire_snapshots.ts).
  *
  * Mirrors Java `FileStoreTable` + `ReadBuilder` (newScan/newRead) + `BatchWriteBuilder`, and the
  * `SnapshotsTable` and `FilesTable` system tables:
@@ -39,6 +40,7 @@ import { bufferColumnsToArrowTable } from "./arrow_buffers.ts";
 import { parquetWriterModule } from "../format/data/parquet_arrow_reader.ts";
 import { deleteWhere, type DeleteResult } from "../table/delete_where.ts";
 import { compactTable, type CompactTableResult } from "../table/table_compact.ts";
+import { expireSnapshots, type ExpireResult as ExpireSnapshotsResult } from "../table/expire_snapshots.ts";
 import { TableWrite, type NewWriteOptions, type WriteCommitResult, type WriteInput } from "./table_write.ts";
 
 /** A filter: a predicate built with the `table/predicate.ts` builders, or SQL-like text. */
@@ -293,7 +295,17 @@ export class Table {
     return compactTable(this.store, this.schema, { ...options, kernel: await kernel(), parquet: await parquetWriterModule() });
   }
 
-  async #retract(rows: readonly Record<string, Value>[], options: NewWriteOptions): Promise<{ snapshotIds: readonly bigint[] }> {
+  /**
+   * Expires old snapshots now (table/expire_snapshots.ts), as writers do after each commit
+   * unless `write-only`: keeps `snapshot.num-retained.min`..`max` and what `snapshot.time-retained`
+   * covers, at most `snapshot.expire.limit` per call, never what a tag or consumer needs.
+   * `options` are laid over the table's options.
+   */
+  async expireSnapshots(options: { options?: Record<string, string>; nowMs?: () => number } = {}): Promise<ExpireSnapshotsResult> {
+    return expireSnapshots(this.store, this.schema, options);
+  }
+
+  async #retract(rows: readonly Record<string, Value>[], options: NewWriteOptions): Promise<WriteCommitResult> {
     const writer = this.newWrite(options);
     try {
       await writer.delete(rows);

@@ -84,10 +84,25 @@ function typedColumn(vector: Vector, field: DataField): InputColumn | null {
 
 const FATAL_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
+/** True when every byte is below 0x80 (ASCII is valid UTF-8 wherever a string starts); 32-bit words where aligned. */
+function isAscii(data: Uint8Array): boolean {
+  const n = data.length;
+  const head = Math.min(n, (4 - (data.byteOffset & 3)) & 3);
+  let bits = 0;
+  for (let i = 0; i < head; i++) bits |= data[i]!;
+  const words = (n - head) >> 2;
+  if (words > 0) {
+    const w = new Int32Array(data.buffer, data.byteOffset + head, words);
+    for (let i = 0; i < words; i++) bits |= w[i]!;
+  }
+  for (let i = head + 4 * words; i < n; i++) bits |= data[i]!;
+  return (bits & 0x80808080) === 0;
+}
+
 /**
  * The bytes of a Utf8 (CHAR/VARCHAR) or Binary (BINARY/VARBINARY) column without a JS value per
  * row, else null. Strings are checked to be valid UTF-8 (each one: the concatenation decodes and
- * no string starts inside a multi-byte sequence).
+ * no string starts inside a multi-byte sequence; all-ASCII bytes pass by one scan).
  */
 function varColumn(vector: Vector, field: DataField): InputColumn | null {
   const root = field.type.root;
@@ -117,7 +132,7 @@ function varColumn(vector: Vector, field: DataField): InputColumn | null {
     row += d.length;
   }
   if (valid !== null && valid.every((v) => v === 1)) valid = null;
-  if (text) {
+  if (text && !isAscii(data)) {
     try {
       FATAL_UTF8.decode(data);
     } catch {

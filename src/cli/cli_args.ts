@@ -27,6 +27,13 @@ export interface CliHost {
   readonly debug?: boolean;
   /** Reads all of standard input as UTF-8 text (`sql <warehouse> -`); absent where the runtime cannot. */
   readonly readStdin?: () => Promise<string>;
+  /**
+   * A signal aborted on Ctrl-C (SIGINT), for commands that run until interrupted (`tail`).
+   * Calling it opts in: from then on Ctrl-C aborts the signal instead of ending the process, so
+   * the command can stop cleanly (exit 0); commands that never call it keep the default Ctrl-C.
+   * Absent where the runtime has no interrupt.
+   */
+  readonly interruptSignal?: () => AbortSignal;
 }
 
 /** A parsed command line: positional arguments and `--flag [value]` options. */

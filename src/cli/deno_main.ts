@@ -3,7 +3,8 @@
  *
  * Contract: wires the Deno filesystem store and Deno's streams into `runCli`; nothing imports
  * it. Writes are synchronous (natural backpressure); a closed pipe (`... | head`) ends the
- * process quietly. `LAKESTATE_DEBUG=1` prints stack traces of unexpected errors.
+ * process quietly. `LAKESTATE_DEBUG=1` prints stack traces of unexpected errors. Ctrl-C ends the
+ * process, except for commands that ask for the interrupt signal (`tail`), which then stop cleanly.
  * Imports: cli/main.ts, io/fs_deno_store.ts, deno.ts (for its parquet-wasm registration).
  */
 import { runCli } from "./main.ts";
@@ -19,6 +20,8 @@ interface DenoCli {
   stdout: { writeSync(bytes: Uint8Array): number };
   stdin: { readable: ReadableStream<Uint8Array> };
   stderr: { writeSync(bytes: Uint8Array): number };
+  addSignalListener(signal: "SIGINT", handler: () => void): void;
+  removeSignalListener(signal: "SIGINT", handler: () => void): void;
 }
 
 const deno = (globalThis as unknown as { Deno: DenoCli }).Deno;
@@ -43,6 +46,21 @@ function debugEnabled(): boolean {
   }
 }
 
+// Ctrl-C for commands that opt in (CliHost.interruptSignal): the first SIGINT aborts the signal
+// so the command ends cleanly; a second one exits at once (130), in case it cannot.
+let interrupt: AbortController | null = null;
+const onSigint = (): void => {
+  if (interrupt!.signal.aborted) deno.exit(130);
+  interrupt!.abort();
+};
+function interruptSignal(): AbortSignal {
+  if (interrupt === null) {
+    interrupt = new AbortController();
+    deno.addSignalListener("SIGINT", onSigint);
+  }
+  return interrupt.signal;
+}
+
 const code = await runCli(deno.args, {
   openStore: (root) => new DenoFsStore(root),
   stdout: (text) => writeAll(deno.stdout, text),
@@ -50,5 +68,7 @@ const code = await runCli(deno.args, {
   cwd: deno.cwd(),
   debug: debugEnabled(),
   readStdin: () => new Response(deno.stdin.readable).text(),
+  interruptSignal,
 });
+if (interrupt !== null) deno.removeSignalListener("SIGINT", onSigint);
 deno.exit(code);

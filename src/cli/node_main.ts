@@ -4,7 +4,8 @@
  * Contract: the only CLI file that touches `process`; nothing imports it but bin/lakestate.mjs.
  * Standard output honours backpressure (a write waits for 'drain'), and a closed pipe
  * (`lakestate read ... | head`) ends the process quietly instead of crashing on EPIPE.
- * `LAKESTATE_DEBUG=1` prints stack traces of unexpected errors.
+ * `LAKESTATE_DEBUG=1` prints stack traces of unexpected errors. Ctrl-C ends the process, except
+ * for commands that ask for the interrupt signal (`tail`), which then stop cleanly.
  * Imports: cli/main.ts, io/fs_node_store.ts, node.ts (for its parquet-wasm registration).
  */
 import { runCli } from "./main.ts";
@@ -24,6 +25,32 @@ function writeStdout(text: string): Promise<void> | void {
   return new Promise((resolve) => process.stdout.once("drain", resolve));
 }
 
+/**
+ * Ctrl-C for commands that opt in (`CliHost.interruptSignal`): the first SIGINT aborts the
+ * signal so the command ends cleanly; a second one exits at once (130), in case it cannot.
+ */
+class Interrupt {
+  #controller: AbortController | null = null;
+  readonly #onSigint = (): void => {
+    if (this.#controller!.signal.aborted) process.exit(130);
+    this.#controller!.abort();
+  };
+
+  /** The signal; the first call installs the SIGINT handler. */
+  readonly signal = (): AbortSignal => {
+    if (this.#controller === null) {
+      this.#controller = new AbortController();
+      process.on("SIGINT", this.#onSigint);
+    }
+    return this.#controller.signal;
+  };
+
+  /** Removes the handler (Ctrl-C ends the process again). */
+  dispose(): void {
+    if (this.#controller !== null) process.off("SIGINT", this.#onSigint);
+  }
+}
+
 /** Runs the CLI with `args` (argv without node and script); resolves to the exit code. */
 export async function runNodeCli(args: readonly string[]): Promise<number> {
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -31,12 +58,18 @@ export async function runNodeCli(args: readonly string[]): Promise<number> {
     process.stderr.write(`lakestate: cannot write to standard output: ${error.message}\n`);
     process.exit(1);
   });
-  return runCli(args, {
-    openStore: (root) => new NodeFsStore(root),
-    stdout: writeStdout,
-    stderr: (text) => void process.stderr.write(text),
-    cwd: process.cwd(),
-    debug: process.env.LAKESTATE_DEBUG === "1",
-    readStdin,
-  });
+  const interrupt = new Interrupt();
+  try {
+    return await runCli(args, {
+      openStore: (root) => new NodeFsStore(root),
+      stdout: writeStdout,
+      stderr: (text) => void process.stderr.write(text),
+      cwd: process.cwd(),
+      debug: process.env.LAKESTATE_DEBUG === "1",
+      readStdin,
+      interruptSignal: interrupt.signal,
+    });
+  } finally {
+    interrupt.dispose();
+  }
 }

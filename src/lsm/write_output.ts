@@ -136,7 +136,9 @@ class ColumnBuilder {
     const length = this.count;
     if (this.var) {
       const used = this.offsets![length]!;
-      return { layout: "var", byteWidth: 0, length, nullCount: this.nullCount, validity: this.validity, data: this.data.slice(0, used), offsets: this.offsets };
+      // Trimmed by a copy only when much is unused (a view keeps its whole buffer alive).
+      const data = used * 4 >= this.data.length * 3 ? this.data.subarray(0, used) : this.data.slice(0, used);
+      return { layout: "var", byteWidth: 0, length, nullCount: this.nullCount, validity: this.validity, data, offsets: this.offsets };
     }
     if (this.type.root === "BOOLEAN") return { layout: "bits", byteWidth: 0, length, nullCount: this.nullCount, validity: this.validity, data: this.data, offsets: null };
     return { layout: "fixed", byteWidth: this.width, length, nullCount: this.nullCount, validity: this.validity, data: this.data, offsets: null };
@@ -259,6 +261,11 @@ function scatterWords(src: readonly Int32Array[], words: number, n: number, posi
  * a prefix sum, then the bytes, both passes reading the store in row order.
  */
 function scatterVar(store: ColumnStore, type: DataType, f: number, rows: Int32Array, count: number, records: RecordValues, positions: Int32Array): ColumnBuffers {
+  const width = uniformLength(store);
+  if (width >= 0) {
+    const fixed = scatterUniform(store, type, f, rows, count, records, positions, width);
+    if (fixed !== null) return fixed;
+  }
   const n = store.length;
   const offsetChunks = store.chunks as Int32Array[], byteChunks = store.bytesOf;
   const lengths = new Int32Array(count);
@@ -297,6 +304,60 @@ function scatterVar(store: ColumnStore, type: DataType, f: number, rows: Int32Ar
     if (bytes === null) b.setNull(at);
     else data.set(bytes, out[at]!);
   });
+  return b.build();
+}
+
+/** The byte length every stored value of a "str"/"bin" store has, or -1 when lengths differ (or no rows). */
+function uniformLength(store: ColumnStore): number {
+  const n = store.length;
+  if (n === 0) return -1;
+  const first = store.chunks[0] as Int32Array;
+  const width = first[1]! - first[0]!;
+  for (let c = 0; c * CHUNK_ROWS < n; c++) {
+    const o = store.chunks[c] as Int32Array, end = Math.min(CHUNK_ROWS, n - (c << CHUNK_SHIFT));
+    if (o[0] !== 0) return -1;
+    for (let i = 1; i <= end; i++) if (o[i] !== i * width) return -1;
+  }
+  return width;
+}
+
+/**
+ * `scatterVar` when every stored value (and every merged record's value) is `width` bytes and
+ * none is null: output offsets are `o * width`, so each kept row's bytes go straight to their
+ * place, copied in 4- or 2-byte words where `width` allows. Null when a record does not fit.
+ */
+function scatterUniform(store: ColumnStore, type: DataType, f: number, rows: Int32Array, count: number, records: RecordValues, positions: Int32Array, width: number): ColumnBuffers | null {
+  const recordBytes: [number, Uint8Array][] = [];
+  if (records.length > 0) {
+    for (let at = 0; at < count; at++) {
+      const s = rows[at]!;
+      if (s >= 0) continue;
+      const v = records[~s]!.value[f] ?? null;
+      if (v === null) return null;
+      const bytes = typeof v === "string" ? ENCODER.encode(v) : v as Uint8Array;
+      if (bytes.length !== width) return null;
+      recordBytes.push([at, bytes]);
+    }
+  }
+  const b = new ColumnBuilder(type, count, count * width);
+  const out = b.offsets!;
+  for (let o = 1; o <= count; o++) out[o] = o * width;
+  const data = b.data;
+  const n = store.length;
+  const unit = width % 4 === 0 ? 4 : width % 2 === 0 ? 2 : 1;
+  const step = width / unit;
+  const dst = unit === 4 ? new Int32Array(data.buffer, 0, (count * width) >> 2) : unit === 2 ? new Uint16Array(data.buffer, 0, (count * width) >> 1) : data;
+  for (let c = 0; c * CHUNK_ROWS < n; c++) {
+    const bytes = store.bytesOf[c]!, base = c << CHUNK_SHIFT, end = Math.min(CHUNK_ROWS, n - base);
+    const src = unit === 4 ? new Int32Array(bytes.buffer, 0, bytes.length >> 2) : unit === 2 ? new Uint16Array(bytes.buffer, 0, bytes.length >> 1) : bytes;
+    for (let i = 0; i < end; i++) {
+      const at = positions[base + i]!;
+      if (at < 0) continue;
+      let p = i * step, q = at * step;
+      for (let k = 0; k < step; k++) dst[q++] = src[p++]!;
+    }
+  }
+  for (const [at, bytes] of recordBytes) data.set(bytes, at * width);
   return b.build();
 }
 

@@ -20,31 +20,19 @@
  * ...) are LakeError("unsupported"); letters Java rejects are LakeError("invalid_argument")
  * with Java's reason.
  *
- * Invariants: a `LocalDateTime` here is a wall-clock date-time without zone: epoch day (days
- * since 1970-01-01, proleptic Gregorian) plus nanosecond of day in [0, 86_400e9). Parsing never
- * throws: it returns null exactly where Java throws DateTimeParseException (bad text, out-of-range
- * fields, unparsed trailing text, a missing date or time for the query).
+ * Invariants: parsing never throws: it returns null exactly where Java throws
+ * DateTimeParseException (bad text, out-of-range fields, unparsed trailing text, a missing date
+ * or time for the query). Field resolution lives in spec/java_local_date_time.ts.
  *
- * Imports: errors.ts, spec/java_datetime_text.ts.
+ * Imports: errors.ts, spec/java_datetime_text.ts, spec/java_local_date_time.ts.
  */
 import { LakeError } from "../errors.ts";
-import { civilFromEpochDay, daysInMonth, epochDayFromCivil } from "./java_datetime_text.ts";
+import { civilFromEpochDay, epochDayFromCivil } from "./java_datetime_text.ts";
+import {
+  resolveParsedFields, type DateTimeField as Field, type LocalDateTime, type ParsedFields as Fields, type ResolvedDateTime,
+  type ResolverStyle,
+} from "./java_local_date_time.ts";
 
-/** A zone-less date-time (Java `LocalDateTime`). */
-export interface LocalDateTime {
-  /** Days since 1970-01-01 (proleptic Gregorian). */
-  readonly epochDay: number;
-  /** Nanoseconds since midnight, 0..86_399_999_999_999. */
-  readonly nanoOfDay: number;
-}
-
-/** Nanoseconds per day. */
-export const NANOS_PER_DAY = 86_400_000_000_000;
-
-/** Java `ResolverStyle` values used here. */
-export type ResolverStyle = "SMART" | "LENIENT";
-
-type Field = "YEAR" | "YEAR_OF_ERA" | "MONTH" | "DAY_OF_MONTH" | "DAY_OF_YEAR" | "HOUR_OF_DAY" | "CLOCK_HOUR_OF_DAY" | "MINUTE" | "SECOND" | "NANO";
 type SignStyle = "NORMAL" | "NOT_NEGATIVE" | "EXCEEDS_PAD";
 
 interface NumberElement {
@@ -73,7 +61,6 @@ export interface JavaDateTimeFormatter {
   readonly elements: readonly Element[];
 }
 
-const YEAR_MAX = 999_999_999;
 /** Digits beyond which a parsed number cannot be a valid field value here (and stays exact). */
 const DIGITS_MAX = 15;
 const LETTER_FIELDS: Readonly<Record<string, Field>> = {
@@ -237,8 +224,6 @@ function builtIn(pattern: string, withTime: boolean): JavaDateTimeFormatter {
 // ---------------------------------------------------------------------------------------------
 // Parsing (strict, as every formatter here): returns the new position, or -1 on failure.
 
-type Fields = Map<Field, number>;
-
 function setField(fields: Fields, field: Field, value: number): boolean {
   const old = fields.get(field);
   fields.set(field, value);
@@ -340,105 +325,11 @@ function parseElements(elements: readonly Element[], text: string, start: number
   return pos;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Resolution (Java `Parsed.resolve` for the fields above)
-
-interface Resolved {
-  readonly date: number | null;
-  readonly time: number | null;
-}
-
-function inRange(v: number, lo: number, hi: number): boolean {
-  return v >= lo && v <= hi;
-}
-
-function resolveDate(f: Fields, style: ResolverStyle): { ok: boolean; date: number | null } {
-  const yoe = f.get("YEAR_OF_ERA");
-  if (yoe !== undefined) {
-    if (style !== "LENIENT" && !inRange(yoe, 1, YEAR_MAX + 1)) return { ok: false, date: null };
-    f.delete("YEAR_OF_ERA");
-    const year = f.get("YEAR");
-    if (!setField(f, "YEAR", year === undefined || year > 0 ? yoe : 1 - yoe)) return { ok: false, date: null };
-  }
-  const y = f.get("YEAR");
-  if (y === undefined) return { ok: true, date: null };
-  const month = f.get("MONTH"), dom = f.get("DAY_OF_MONTH"), doy = f.get("DAY_OF_YEAR");
-  let date: number;
-  if (month !== undefined && dom !== undefined) {
-    if (!inRange(y, -YEAR_MAX, YEAR_MAX)) return { ok: false, date: null };
-    if (style === "LENIENT") {
-      const months = y * 12 + (month - 1);
-      date = epochDayFromCivil(Math.floor(months / 12), (((months % 12) + 12) % 12) + 1, 1) + dom - 1;
-    } else {
-      if (!inRange(month, 1, 12) || !inRange(dom, 1, 31)) return { ok: false, date: null };
-      date = epochDayFromCivil(y, month, Math.min(dom, daysInMonth(y, month)));
-    }
-    f.delete("MONTH");
-    f.delete("DAY_OF_MONTH");
-  } else if (doy !== undefined) {
-    if (!inRange(y, -YEAR_MAX, YEAR_MAX)) return { ok: false, date: null };
-    const leap = daysInMonth(y, 2) === 29;
-    if (style !== "LENIENT" && (!inRange(doy, 1, 366) || (doy === 366 && !leap))) return { ok: false, date: null };
-    date = epochDayFromCivil(y, 1, 1) + doy - 1;
-    f.delete("DAY_OF_YEAR");
-  } else {
-    return { ok: true, date: null };
-  }
-  f.delete("YEAR");
-  // Cross-check what was parsed but not used (Java `crossCheck`).
-  const c = civilFromEpochDay(date);
-  const checks: [Field, number][] = [["MONTH", c.month], ["DAY_OF_MONTH", c.day], ["DAY_OF_YEAR", date - epochDayFromCivil(c.year, 1, 1) + 1]];
-  for (const [field, actual] of checks) {
-    const v = f.get(field);
-    if (v !== undefined && v !== actual) return { ok: false, date: null };
-  }
-  return { ok: true, date };
-}
-
-/** Time of day (nanos) plus excess days, or null when the fields do not make a valid time. */
-function resolveTime(hod: number, moh: number, som: number, nos: number, style: ResolverStyle): { nanoOfDay: number; excessDays: number } | null {
-  if (style === "LENIENT") {
-    const total = ((hod * 60 + moh) * 60 + som) * 1e9 + nos;
-    if (!Number.isSafeInteger(total)) return null;
-    const excessDays = Math.floor(total / NANOS_PER_DAY);
-    return { nanoOfDay: total - excessDays * NANOS_PER_DAY, excessDays };
-  }
-  if (!inRange(moh, 0, 59) || !inRange(nos, 0, 999_999_999)) return null;
-  if (hod === 24 && moh === 0 && som === 0 && nos === 0) return { nanoOfDay: 0, excessDays: 1 };
-  if (!inRange(hod, 0, 23) || !inRange(som, 0, 59)) return null;
-  return { nanoOfDay: ((hod * 60 + moh) * 60 + som) * 1e9 + nos, excessDays: 0 };
-}
-
-function resolve(fields: Fields, style: ResolverStyle): Resolved | null {
-  const f = new Map(fields);
-  const ch = f.get("CLOCK_HOUR_OF_DAY");
-  if (ch !== undefined) {
-    if (style !== "LENIENT" && ch !== 0 && !inRange(ch, 1, 24)) return null;
-    f.delete("CLOCK_HOUR_OF_DAY");
-    if (!setField(f, "HOUR_OF_DAY", ch === 24 ? 0 : ch)) return null;
-  }
-  const date = resolveDate(f, style);
-  if (!date.ok) return null;
-  let time: number | null = null, excessDays = 0;
-  const hod = f.get("HOUR_OF_DAY");
-  if (hod !== undefined) {
-    const moh = f.get("MINUTE"), som = f.get("SECOND"), nos = f.get("NANO");
-    const incomplete = (moh === undefined && (som !== undefined || nos !== undefined)) || (moh !== undefined && som === undefined && nos !== undefined);
-    if (!incomplete) {
-      const t = resolveTime(hod, moh ?? 0, som ?? 0, nos ?? 0, style);
-      if (t === null) return null;
-      time = t.nanoOfDay;
-      excessDays = t.excessDays;
-    }
-  }
-  return { date: date.date === null ? null : date.date + (time === null ? 0 : excessDays), time };
-}
-
-function parseResolved(formatter: JavaDateTimeFormatter, text: string): Resolved | null {
+function parseResolved(formatter: JavaDateTimeFormatter, text: string): ResolvedDateTime | null {
   const fields: Fields = new Map();
   const end = parseElements(formatter.elements, text, 0, fields);
   if (end !== text.length) return null; // a parse error, or unparsed text remains
-  return resolve(fields, formatter.resolver);
+  return resolveParsedFields(fields, formatter.resolver);
 }
 
 /** Java `LocalDateTime.parse(text, formatter)`, or null where Java throws. */
@@ -477,58 +368,40 @@ function printFraction(nanos: number, minWidth: number, maxWidth: number): strin
   return digits;
 }
 
-function printElements(elements: readonly Element[], t: LocalDateTime): string {
-  let out = "";
+function printElements(elements: readonly Element[], t: LocalDateTime, out: { text: string; spans: [number, number][] }): void {
   for (const el of elements) {
-    if (el.kind === "literal") out += el.text;
-    else if (el.kind === "optional") out += printElements(el.elements, t);
+    const start = out.text.length;
+    if (el.kind === "literal") out.text += el.text;
+    else if (el.kind === "optional") printElements(el.elements, t, out);
     else if (el.kind === "fraction") {
       const digits = printFraction(fieldValue("NANO", t), el.minWidth, el.maxWidth);
-      out += digits.length > 0 && el.decimalPoint ? `.${digits}` : digits;
+      out.text += digits.length > 0 && el.decimalPoint ? `.${digits}` : digits;
+      out.spans.push([start, out.text.length]);
     } else if (el.fraction) {
-      out += printFraction(fieldValue("NANO", t), el.minWidth, el.maxWidth);
+      out.text += printFraction(fieldValue("NANO", t), el.minWidth, el.maxWidth);
+      out.spans.push([start, out.text.length]);
     } else {
       let v = fieldValue(el.field, t);
       if (el.reducedBase !== null) v = ((v % 100) + 100) % 100;
       const digits = String(Math.abs(v));
       const sign = v < 0 ? "-" : el.sign === "EXCEEDS_PAD" && digits.length > el.minWidth ? "+" : "";
-      out += sign + digits.padStart(el.minWidth, "0");
+      out.text += sign + digits.padStart(el.minWidth, "0");
+      out.spans.push([start, out.text.length]);
     }
   }
-  return out;
 }
 
 /** Java `formatter.format(dateTime)` (every optional section printed). */
 export function formatLocalDateTime(formatter: JavaDateTimeFormatter, t: LocalDateTime): string {
-  return printElements(formatter.elements, t);
+  return formatLocalDateTimeSpans(formatter, t).text;
 }
 
-/** A LocalDateTime from its parts. Requires: valid calendar fields (not checked beyond asserts of the caller). */
-export function localDateTimeOf(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, nano = 0): LocalDateTime {
-  return { epochDay: epochDayFromCivil(year, month, day), nanoOfDay: ((hour * 60 + minute) * 60 + second) * 1e9 + nano };
-}
-
-/** Compares two LocalDateTimes: negative, 0 or positive. */
-export function compareLocalDateTime(a: LocalDateTime, b: LocalDateTime): number {
-  return a.epochDay !== b.epochDay ? a.epochDay - b.epochDay : a.nanoOfDay - b.nanoOfDay;
-}
-
-/** The local date-time `ms` milliseconds after 1970-01-01T00:00 (wall clock read as UTC). */
-export function localDateTimeFromMillis(ms: number): LocalDateTime {
-  const epochDay = Math.floor(ms / 86_400_000);
-  return { epochDay, nanoOfDay: (ms - epochDay * 86_400_000) * 1_000_000 };
-}
-
-/** Java `LocalDateTime.toString()` (`2024-01-02T03:04`, seconds and fraction when non-zero). */
-export function localDateTimeString(t: LocalDateTime): string {
-  const c = civilFromEpochDay(t.epochDay);
-  const p2 = (n: number) => String(n).padStart(2, "0");
-  const year = c.year >= 0 && c.year <= 9999 ? String(c.year).padStart(4, "0") : c.year > 9999 ? `+${c.year}` : `-${String(-c.year).padStart(4, "0")}`;
-  const s = Math.floor(t.nanoOfDay / 1e9), nano = t.nanoOfDay % 1e9;
-  let out = `${year}-${p2(c.month)}-${p2(c.day)}T${p2(Math.floor(s / 3600))}:${p2(Math.floor(s / 60) % 60)}`;
-  if (s % 60 > 0 || nano > 0) {
-    out += `:${p2(s % 60)}`;
-    if (nano > 0) out += "." + (nano % 1e6 === 0 ? String(nano / 1e6).padStart(3, "0") : nano % 1e3 === 0 ? String(nano / 1e3).padStart(6, "0") : String(nano).padStart(9, "0"));
-  }
+/**
+ * `formatLocalDateTime` plus the `[start, end)` character spans of each printed field (numbers
+ * and fractions, in order): where the text may be cut without splitting a field.
+ */
+export function formatLocalDateTimeSpans(formatter: JavaDateTimeFormatter, t: LocalDateTime): { text: string; spans: [number, number][] } {
+  const out = { text: "", spans: [] as [number, number][] };
+  printElements(formatter.elements, t, out);
   return out;
 }

@@ -69,10 +69,14 @@ export interface ChangeReadOptions {
 
 const KIND_TYPE = atomic("TINYINT", { nullable: false });
 
-async function fetchFile(store: ObjectStore, path: string, file: DataFileMeta): Promise<Uint8Array<ArrayBuffer>> {
+/** File bytes fetched ahead by path (stream read-ahead); a failed fetch is retried directly. */
+export type PrefetchedBytes = ReadonlyMap<string, Promise<Uint8Array>>;
+
+async function fetchFile(store: ObjectStore, path: string, file: DataFileMeta, prefetched?: PrefetchedBytes): Promise<Uint8Array<ArrayBuffer>> {
   let bytes: Uint8Array;
   try {
-    bytes = await store.get(path);
+    const ahead = prefetched?.get(path);
+    bytes = ahead === undefined ? await store.get(path) : await ahead.catch(() => store.get(path));
   } catch (error) {
     if (error instanceof LakeError && error.code === "not_found") {
       throw new LakeError("not_found", `stream read: data file ${path} is listed in the snapshot but missing from storage (expired by another job, or a damaged table)`, { cause: error });
@@ -150,13 +154,14 @@ async function readFileValues(options: ChangeReadOptions, file: DataFileMeta, by
  * Reads every file of `bucket` as written: one part per file, in order, records with their
  * row kinds. `deletionVectors` (by data file name) drop deleted positions (batch reads of
  * append tables); streaming reads pass none, as Java attaches none to streaming splits.
+ * `prefetched` holds file bytes a read-ahead already requested.
  */
-export async function readRawFiles(options: ChangeReadOptions, bucket: BucketFiles, deletionVectors: ReadonlyMap<string, DeletionVector> = new Map()): Promise<ChangePart[]> {
+export async function readRawFiles(options: ChangeReadOptions, bucket: BucketFiles, deletionVectors: ReadonlyMap<string, DeletionVector> = new Map(), prefetched?: PrefetchedBytes): Promise<ChangePart[]> {
   const { context } = options;
   const primaryKey = context.schema.primaryKeys.length > 0;
   const parquet = options.columnar ? await fastParquetReader() : null;
   return Promise.all(bucket.files.map(async (file) => {
-    const bytes = await fetchFile(context.store, dataFilePath(context.schema, bucket, file), file);
+    const bytes = await fetchFile(context.store, dataFilePath(context.schema, bucket, file), file, prefetched);
     const dv = deletionVectors.get(file.fileName);
     if (parquet !== null && dv === undefined) {
       const part = await readFileBuffers(options, parquet, file, bytes, primaryKey);

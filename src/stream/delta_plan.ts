@@ -11,19 +11,23 @@
  *
  * Invariants: buckets are ordered by partition bytes then bucket (Java's hash order is not
  * meaningful; a fixed order makes reads repeatable); only reads.
- * Imports: io/store.ts (types), spec (binary_row, manifest_entry, schema, snapshot, values),
- * format/manifest/live_files.ts, table/manifest_reader.ts, util/bytes.ts, stream/change_read.ts.
+ * Imports: constants.ts, errors.ts, io/store.ts (types), spec (binary_row, manifest_entry,
+ * paths, schema, snapshot, values), format/manifest (live_files, manifest_codec), util/bytes.ts,
+ * stream/change_read.ts (types).
  */
+import { METADATA_FILE_BYTES_MAX } from "../constants.ts";
+import { LakeError } from "../errors.ts";
 import { mergeManifestEntries, manifestEntryIdentifier } from "../format/manifest/live_files.ts";
+import { decodeManifest, decodeManifestList } from "../format/manifest/manifest_codec.ts";
 import type { ObjectStore } from "../io/store.ts";
 import { decodeSerializedBinaryRow } from "../spec/binary_row.ts";
 import type { DataFileMeta } from "../spec/data_file_meta.ts";
+import { MANIFEST_DIR } from "../spec/paths.ts";
 import { FILE_KIND, type ManifestEntry } from "../spec/manifest_entry.ts";
 import { logicalPartitionType, type TableSchema } from "../spec/schema.ts";
 import type { Snapshot } from "../spec/snapshot.ts";
 import type { Value } from "../spec/values.ts";
 import { compareBytes, toHex } from "../util/bytes.ts";
-import { snapshotEntries } from "../table/manifest_reader.ts";
 import type { BucketFiles } from "./change_read.ts";
 
 /** Which manifest list of a snapshot holds its changes. */
@@ -74,17 +78,47 @@ export function groupByBucket(schema: TableSchema, entries: readonly ManifestEnt
   return [...groups.values()].sort(byPartitionThenBucket);
 }
 
+/**
+ * Reads a metadata file of `manifest/` with one request (table/manifest_reader.ts stats first;
+ * a stream reads two such files per snapshot, so the round trip matters). The size limit is
+ * checked after the read.
+ */
+async function readMetadataBytes(store: ObjectStore, name: string, what: string): Promise<Uint8Array> {
+  const path = `${MANIFEST_DIR}/${name}`;
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.get(path);
+  } catch (error) {
+    if (error instanceof LakeError && error.code === "not_found") {
+      throw new LakeError("not_found", `${what}: ${path} does not exist (expired snapshot, or a damaged table)`, { cause: error });
+    }
+    throw error;
+  }
+  if (bytes.length > METADATA_FILE_BYTES_MAX) {
+    throw new LakeError("corruption", `${what}: ${path} is ${bytes.length} bytes, over the ${METADATA_FILE_BYTES_MAX}-byte limit for metadata files`);
+  }
+  return bytes;
+}
+
+/** Every entry of the manifests of one manifest list of `snapshot`, in order (ADD and DELETE). */
+export async function snapshotChangeEntries(store: ObjectStore, snapshot: Snapshot, source: ChangeSource): Promise<ManifestEntry[]> {
+  const list = source === "delta" ? snapshot.deltaManifestList : snapshot.changelogManifestList;
+  if (list === null) return [];
+  const metas = await decodeManifestList(await readMetadataBytes(store, list, "manifest list"), { fileName: list });
+  const perManifest = await Promise.all(metas.map(async (m) => decodeManifest(await readMetadataBytes(store, m.fileName, "manifest"), { fileName: m.fileName })));
+  return perManifest.flat();
+}
+
 /** The files `snapshot` adds in its delta or changelog manifest list, by bucket. */
 export async function planSnapshotFiles(store: ObjectStore, schema: TableSchema, snapshot: Snapshot, source: ChangeSource): Promise<BucketFiles[]> {
-  if (source === "changelog" && snapshot.changelogManifestList === null) return [];
-  const entries = mergeManifestEntries(await snapshotEntries(store, snapshot, source));
+  const entries = mergeManifestEntries(await snapshotChangeEntries(store, snapshot, source));
   return groupByBucket(schema, entries.filter((e) => e.kind === FILE_KIND.ADD));
 }
 
 /** The files an overwrite snapshot removed and added, by bucket (Java `readChanges`). */
 export async function planOverwriteChanges(store: ObjectStore, schema: TableSchema, snapshot: Snapshot): Promise<BucketChanges[]> {
   const decode = partitionDecoder(schema);
-  const entries = mergeManifestEntries(await snapshotEntries(store, snapshot, "delta"));
+  const entries = mergeManifestEntries(await snapshotChangeEntries(store, snapshot, "delta"));
   const groups = new Map<string, { partition: Uint8Array; bucket: number; before: ManifestEntry[]; after: ManifestEntry[] }>();
   for (const entry of entries) {
     const key = bucketKey(entry);

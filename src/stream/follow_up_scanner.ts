@@ -27,7 +27,7 @@ import { RowKind } from "../spec/row_kind.ts";
 import { CommitKind, type Snapshot } from "../spec/snapshot.ts";
 import type { DataSplit } from "../table/scan.ts";
 import { changeBatch, type ChangeBatch, type ChangePart } from "./change_batch.ts";
-import { readMergedSplit, readRawFiles, type BucketFiles } from "./change_read.ts";
+import { readMergedSplit, readRawFiles, type BucketFiles, type PrefetchedBytes } from "./change_read.ts";
 import { planOverwriteChanges, planSnapshotFiles, type BucketChanges } from "./delta_plan.ts";
 import type { ReadEnv } from "./read_env.ts";
 
@@ -57,20 +57,36 @@ async function readMergedFiles(env: ReadEnv, changes: BucketChanges, files: Data
   return readMergedSplit(env, split, { kernel: await env.kernel(), mergeFactory: env.mergeFactory!, keepDelete: false });
 }
 
-/** Reads the files of every bucket as written (buckets concurrently, parts in bucket order). */
-async function readBuckets(env: ReadEnv, snapshot: Snapshot, buckets: readonly BucketFiles[]): Promise<ChangeBatch> {
-  const parts = await Promise.all(buckets.map((bucket) => readRawFiles(env, bucket)));
-  return changeBatch(snapshot.id, env.fields, parts.flat());
+/** What one follow-up snapshot reads: files as written, or an overwrite's removed and added files. */
+export type FollowUpPlan =
+  | { readonly kind: "files"; readonly buckets: readonly BucketFiles[] }
+  | { readonly kind: "overwrite"; readonly changes: readonly BucketChanges[] };
+
+/**
+ * Plans what `snapshot` brings to a stream in `mode`, or null when the stream skips it (Java:
+ * not an APPEND snapshot / no changelog, or an overwrite not read as changes).
+ */
+export async function planFollowUpSnapshot(env: ReadEnv, snapshot: Snapshot, mode: FollowUpMode): Promise<FollowUpPlan | null> {
+  const { store, schema } = env.context;
+  if (snapshot.commitKind === CommitKind.OVERWRITE && mode.readOverwrite) {
+    // Java `getOverwriteChangesPlan`: append tables read the added files as written.
+    return env.primaryKey
+      ? { kind: "overwrite", changes: await planOverwriteChanges(store, schema, snapshot) }
+      : { kind: "files", buckets: await planSnapshotFiles(store, schema, snapshot, "delta") };
+  }
+  if (!shouldScanSnapshot(snapshot, mode)) return null;
+  return { kind: "files", buckets: await planSnapshotFiles(store, schema, snapshot, mode.readChangelog ? "changelog" : "delta") };
 }
 
-/** Java `getOverwriteChangesPlan` + its read (see the file header). */
-async function readOverwriteChanges(env: ReadEnv, snapshot: Snapshot): Promise<ChangeBatch> {
-  const { context } = env;
-  if (!env.primaryKey) {
-    return readBuckets(env, snapshot, await planSnapshotFiles(context.store, context.schema, snapshot, "delta"));
+/** Reads a plan of `snapshot` (buckets concurrently, parts in bucket order); `prefetched` from a read-ahead. */
+export async function readFollowUpPlan(env: ReadEnv, snapshot: Snapshot, plan: FollowUpPlan, prefetched?: PrefetchedBytes): Promise<ChangeBatch> {
+  if (plan.kind === "files") {
+    const parts = await Promise.all(plan.buckets.map((bucket) => readRawFiles(env, bucket, undefined, prefetched)));
+    return changeBatch(snapshot.id, env.fields, parts.flat());
   }
+  // Java `ReverseReader` over the removed files' merged rows, then the added files' merged rows.
   const parts: ChangePart[] = [];
-  for (const changes of await planOverwriteChanges(context.store, context.schema, snapshot)) {
+  for (const changes of plan.changes) {
     if (changes.before.length > 0) {
       const before = await readMergedFiles(env, changes, changes.before);
       for (let i = 0; i < before.rowCount; i++) {
@@ -86,13 +102,8 @@ async function readOverwriteChanges(env: ReadEnv, snapshot: Snapshot): Promise<C
   return changeBatch(snapshot.id, env.fields, parts);
 }
 
-/**
- * The changes `snapshot` brings to a stream in `mode`, or null when the stream skips it
- * (Java: not an APPEND snapshot / no changelog, or an overwrite not read as changes).
- */
+/** The changes `snapshot` brings to a stream in `mode` (plan, then read), or null when skipped. */
 export async function readFollowUpSnapshot(env: ReadEnv, snapshot: Snapshot, mode: FollowUpMode): Promise<ChangeBatch | null> {
-  if (snapshot.commitKind === CommitKind.OVERWRITE && mode.readOverwrite) return readOverwriteChanges(env, snapshot);
-  if (!shouldScanSnapshot(snapshot, mode)) return null;
-  const { context } = env;
-  return readBuckets(env, snapshot, await planSnapshotFiles(context.store, context.schema, snapshot, mode.readChangelog ? "changelog" : "delta"));
+  const plan = await planFollowUpSnapshot(env, snapshot, mode);
+  return plan === null ? null : readFollowUpPlan(env, snapshot, plan);
 }

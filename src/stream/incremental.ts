@@ -22,18 +22,17 @@
  *
  * Invariants: delta and changelog manifests of the range must hold ADD entries only (Java
  * checks the same), else LakeError("corruption") naming the snapshot.
- * Imports: errors.ts, spec, table (manifest_reader, snapshot_manager), stream/*.
+ * Imports: errors.ts, spec, table/snapshot_manager.ts, stream/*.
  */
 import { LakeError } from "../errors.ts";
 import { optionEnum, optionString } from "../spec/core_options.ts";
 import { ChangelogProducer, type OptionMap } from "../spec/core_options_types.ts";
 import { FILE_KIND, type ManifestEntry } from "../spec/manifest_entry.ts";
 import { CommitKind } from "../spec/snapshot.ts";
-import { snapshotEntries } from "../table/manifest_reader.ts";
 import { earliestSnapshotId, latestSnapshot, latestSnapshotId, readSnapshot } from "../table/snapshot_manager.ts";
 import { changeBatch, type ChangeBatch } from "./change_batch.ts";
 import { readRawFiles, type StreamTableContext } from "./change_read.ts";
-import { groupByBucket } from "./delta_plan.ts";
+import { groupByBucket, snapshotChangeEntries } from "./delta_plan.ts";
 import { readFullSnapshot } from "./full_read.ts";
 import { createReadEnv } from "./read_env.ts";
 import { earlierOrEqualTimeMills, readSnapshotOrNull } from "./snapshot_follower.ts";
@@ -135,7 +134,7 @@ export async function readIncremental(context: StreamTableContext, options: Incr
     const snapshot = await readSnapshot(context.store, id);
     if (changelog ? snapshot.commitKind === CommitKind.OVERWRITE : snapshot.commitKind !== CommitKind.APPEND) continue;
     if (changelog && snapshot.changelogManifestList === null) continue;
-    for (const entry of await snapshotEntries(context.store, snapshot, changelog ? "changelog" : "delta")) {
+    for (const entry of await snapshotChangeEntries(context.store, snapshot, changelog ? "changelog" : "delta")) {
       if (entry.kind !== FILE_KIND.ADD) {
         throw new LakeError("corruption", `incremental: snapshot ${id}'s ${changelog ? "changelog" : "delta"} manifests delete file ${entry.file.fileName}; delta or changelog manifests should only have ADD files`);
       }

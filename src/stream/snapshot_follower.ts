@@ -9,8 +9,12 @@
  * snapshot when the changelog lifecycle is decoupled), `TimeTravelUtil.earlierThanTimeMills`
  * and `SnapshotManager.earlierOrEqualTimeMills`:
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/utils/NextSnapshotFetcher.java
- * Deviation: Java checks the range every 16th miss; lakestate checks on every miss (a poll
- * costs a few more requests, an expired snapshot is reported on the first poll that sees it).
+ * A miss costs two reads: `snapshot-N` and the EARLIEST hint. The full range check (earliest
+ * and latest ids, a directory listing when hints are stale) runs on a stream's first miss, when
+ * the hint says N is below the earliest snapshot, and every 16th miss as in Java
+ * (`RANGE_CHECK_INTERVAL`), so an expired
+ * snapshot is reported on the first poll after expiration wrote its hint, and within 16 polls
+ * when the hint is missing or stale.
  *
  * Invariants: never skips a snapshot: an expired next snapshot is LakeError("not_found") whose
  * message names the snapshot, the retained range and how to restart.
@@ -19,10 +23,21 @@
  */
 import { LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
-import { CHANGELOG_DIR, changelogMetaFileName, parseChangelogMetaFileName } from "../spec/paths.ts";
+import { CHANGELOG_DIR, changelogMetaFileName, EARLIEST_HINT, parseChangelogMetaFileName, parseHint, SNAPSHOT_DIR } from "../spec/paths.ts";
 import { decodeSnapshot, type Snapshot } from "../spec/snapshot.ts";
 import { utf8Decode } from "../util/bytes.ts";
 import { earliestSnapshotId, latestSnapshotId, readSnapshot } from "../table/snapshot_manager.ts";
+
+/** Misses between two full range checks (Java `NextSnapshotFetcher.RANGE_CHECK_INTERVAL`). */
+export const RANGE_CHECK_INTERVAL = 16;
+
+/** Mutable per-stream state of `fetchNextSnapshot`. */
+export interface FollowState {
+  /** Consecutive misses since the last snapshot found. */
+  misses: number;
+  /** True once a full range check ran (the stream's first miss always runs one). */
+  rangeChecked: boolean;
+}
 
 /** How the follower looks for snapshots. */
 export interface FollowOptions {
@@ -96,13 +111,19 @@ export function expiredSnapshotError(id: bigint, earliest: bigint | null, latest
  * committed yet. Throws the expired error when `id` is below the earliest snapshot, and
  * LakeError("invalid_argument") when `id` is beyond latest + 1 (the table was recreated).
  */
-export async function fetchNextSnapshot(store: ObjectStore, id: bigint, options: FollowOptions): Promise<Snapshot | null> {
+export async function fetchNextSnapshot(store: ObjectStore, id: bigint, options: FollowOptions, state: FollowState = { misses: 0, rangeChecked: false }): Promise<Snapshot | null> {
   const snapshot = await readSnapshotOrNull(store, id);
-  if (snapshot !== null) return snapshot;
+  if (snapshot !== null) {
+    state.misses = 0;
+    return snapshot;
+  }
   if (options.changelogDecoupled) {
     const changelog = await readLongLivedChangelog(store, id);
     if (changelog !== null) return changelog;
   }
+  state.misses++;
+  if (state.rangeChecked && state.misses % RANGE_CHECK_INTERVAL !== 0 && !(await earliestHintBeyond(store, id))) return null;
+  state.rangeChecked = true;
   const [earliest, latest] = await Promise.all([earliestSnapshotId(store), latestSnapshotId(store)]);
   if (earliest === null || earliest <= id) {
     if ((earliest === null && id > 1n) || (latest !== null && id > latest + 1n)) {
@@ -114,6 +135,17 @@ export async function fetchNextSnapshot(store: ObjectStore, id: bigint, options:
   const again = await readSnapshotOrNull(store, id);
   if (again !== null) return again;
   throw expiredSnapshotError(id, earliest, latest, options.consumerId);
+}
+
+/** True when the EARLIEST hint names a snapshot after `id` (best effort: false when absent or unreadable). */
+async function earliestHintBeyond(store: ObjectStore, id: bigint): Promise<boolean> {
+  try {
+    const hint = parseHint(utf8Decode(await store.get(`${SNAPSHOT_DIR}/${EARLIEST_HINT}`)));
+    return hint !== null && hint > id;
+  } catch (error) {
+    if (error instanceof LakeError) return false; // a missing hint only delays the check
+    throw error;
+  }
 }
 
 /**

@@ -39,6 +39,9 @@
  * A full starting read (latest-full, from-snapshot-full) is acknowledged like any item; a
  * consumer stopped before acknowledging it has stored nothing and starts over with a full read.
  *
+ * Read-ahead: once a snapshot is planned, the next one is read ahead (its snapshot file, plan
+ * and data file bytes requested) while the current one decodes; at most one snapshot ahead.
+ *
  * Invariants: items are in snapshot id order; every item has at least one row; an error
  * rejects `next()` and ends the stream (async iterators never swallow errors).
  * Imports: errors.ts, spec (snapshot), table (consumer_manager, snapshot_manager), stream/*.
@@ -50,10 +53,11 @@ import { writeConsumer } from "../table/consumer_manager.ts";
 import { earliestSnapshotId, latestSnapshotId, snapshotPath } from "../table/snapshot_manager.ts";
 import type { ChangeBatch } from "./change_batch.ts";
 import type { StreamTableContext } from "./change_read.ts";
-import { readFollowUpSnapshot } from "./follow_up_scanner.ts";
+import { dataFilePath } from "../table/table_read.ts";
+import { planFollowUpSnapshot, readFollowUpPlan, type FollowUpPlan } from "./follow_up_scanner.ts";
 import { readFullSnapshot } from "./full_read.ts";
 import { createReadEnv, type ReadEnv } from "./read_env.ts";
-import { expiredSnapshotError, fetchNextSnapshot } from "./snapshot_follower.ts";
+import { expiredSnapshotError, fetchNextSnapshot, readSnapshotOrNull, type FollowState } from "./snapshot_follower.ts";
 import { openStart, scanStart, type StartAnchors } from "./starting_scanner.ts";
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamReadOptions } from "./stream_options.ts";
 
@@ -64,6 +68,13 @@ export interface ChangeStreamOptions extends StreamReadOptions {
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/** A snapshot planned ahead, its data file reads already requested. */
+interface Planned {
+  readonly snapshot: Snapshot;
+  readonly plan: FollowUpPlan | null;
+  readonly bytes: ReadonlyMap<string, Promise<Uint8Array>>;
+}
 
 /** Waits `ms`, or less when `signal` aborts; leaves no timer or listener behind. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -102,6 +113,9 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
   #unacked: bigint | null = null;
   /** The consumer position last written (or found at start); null when none. */
   #stored: bigint | null = null;
+  readonly #followState: FollowState = { misses: 0, rangeChecked: false };
+  /** The read-ahead of the snapshot after the one being read; null when none runs. */
+  #ahead: { readonly id: bigint; readonly planned: Promise<Planned | null> } | null = null;
 
   /** Opens a stream over `context`; the "latest" and "from-timestamp" anchors are fixed now. */
   constructor(context: StreamTableContext, options: ChangeStreamOptions, convert: (batch: ChangeBatch) => T) {
@@ -222,20 +236,56 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
     }
   }
 
+  /**
+   * Starts reading snapshot `id` ahead (snapshot file, plan, data file bytes), so its I/O
+   * overlaps the decoding of the current one. Best effort: a failure or a snapshot not yet
+   * committed yields null, and the follow loop then does the work itself (and reports errors).
+   * Holds at most one snapshot's files in memory.
+   */
+  #readAhead(id: bigint): void {
+    const { store, schema } = this.#env.context;
+    const planned = (async (): Promise<Planned | null> => {
+      const snapshot = await readSnapshotOrNull(store, id);
+      if (snapshot === null || this.#finished) return null;
+      const plan = await planFollowUpSnapshot(this.#env, snapshot, this.#options);
+      const bytes = new Map<string, Promise<Uint8Array>>();
+      if (plan?.kind === "files" && !this.#finished) {
+        for (const bucket of plan.buckets) {
+          for (const file of bucket.files) {
+            const path = dataFilePath(schema, bucket, file);
+            const read = store.get(path);
+            read.catch(() => undefined); // retried by the reader when it is used
+            bytes.set(path, read);
+          }
+        }
+      }
+      return { snapshot, plan, bytes };
+    })();
+    this.#ahead = { id, planned: planned.catch(() => null) };
+  }
+
+  /** The read-ahead of `id`, if one ran and succeeded. */
+  async #takeAhead(id: bigint): Promise<Planned | null> {
+    const ahead = this.#ahead;
+    this.#ahead = null;
+    return ahead !== null && ahead.id === id ? ahead.planned : null;
+  }
+
   /** Java `nextPlan`: the next snapshot with changes, polling while none is committed. */
   async #follow(): Promise<IteratorResult<T>> {
     const store = this.#env.context.store;
     const follow = { changelogDecoupled: this.#options.changelogDecoupled, consumerId: this.#options.consumerId };
     while (!this.#finished) {
       const id = this.#nextSnapshotId!;
-      const snapshot = await fetchNextSnapshot(store, id, follow);
+      const ahead = await this.#takeAhead(id);
+      const snapshot = ahead?.snapshot ?? await fetchNextSnapshot(store, id, follow, this.#followState);
       if (snapshot === null) {
         if (this.#finished) break;
         await this.#writeProgress(id); // snapshots passed over since the last write
         await sleep(this.#options.pollIntervalMs, this.#stop.signal);
         continue;
       }
-      const batch = await this.#readFollowUp(snapshot);
+      const batch = await this.#readFollowUp(snapshot, ahead);
       this.#nextSnapshotId = id + 1n;
       if (batch !== null && batch.rowCount > 0) {
         this.#unacked = this.#nextSnapshotId;
@@ -245,11 +295,16 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
     return DONE;
   }
 
-  /** Reads one follow-up snapshot; a file removed meanwhile by expiration becomes the expired error. */
-  async #readFollowUp(snapshot: Snapshot): Promise<ChangeBatch | null> {
+  /**
+   * Reads one follow-up snapshot (starting the read-ahead of the next once planned); a file
+   * removed meanwhile by expiration becomes the expired error.
+   */
+  async #readFollowUp(snapshot: Snapshot, ahead: Planned | null): Promise<ChangeBatch | null> {
     const store = this.#env.context.store;
     try {
-      return await readFollowUpSnapshot(this.#env, snapshot, this.#options);
+      const plan = ahead !== null ? ahead.plan : await planFollowUpSnapshot(this.#env, snapshot, this.#options);
+      this.#readAhead(snapshot.id + 1n);
+      return plan === null ? null : await readFollowUpPlan(this.#env, snapshot, plan, ahead?.bytes);
     } catch (error) {
       if (!(error instanceof LakeError && error.code === "not_found")) throw error;
       if ((await store.stat(snapshotPath(snapshot.id))) !== null) throw error;

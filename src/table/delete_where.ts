@@ -9,7 +9,8 @@
  *    records through the table writer (Flink's row-level DELETE on `validatePKUpsertDeletable`
  *    tables: deduplicate; partial-update with `partial-update.remove-record-on-delete` or
  *    `partial-update.remove-record-on-sequence-group`; aggregation with
- *    `aggregation.remove-record-on-delete`; first-row refuses);
+ *    `aggregation.remove-record-on-delete`; first-row refuses, and so does `ignore-delete`);
+ *    partition-only filters take this path too when `delete.force-produce-changelog` is set;
  *  - append tables: every file holding a matching row is rewritten without those rows
  *    (Spark's `DeleteFromPaimonTableCommand` copy-on-write), keeping the order of the rows left.
  * File deletions and rewrites commit as Java's data rewrites do (DataIncrement deleted files): an
@@ -59,8 +60,12 @@ export interface DeleteWhereContext {
   readonly mergeFactory: TableMergeFunctionFactory | null;
   /** Loads parquet-wasm (append rewrites only). */
   readonly parquet: () => Promise<ParquetWasmModule>;
-  /** Writes `rows` as -D records and commits them (primary-key tables); returns the snapshots. */
-  readonly retract: (rows: readonly Record<string, Value>[]) => Promise<{ snapshotIds: readonly bigint[] }>;
+  /**
+   * Writes `rows` as -D records and commits them (primary-key tables); returns the snapshots, and
+   * whether the writer took the commit for one its commit user had made already (then nothing
+   * was written).
+   */
+  readonly retract: (rows: readonly Record<string, Value>[]) => Promise<{ snapshotIds: readonly bigint[]; alreadyCommitted?: boolean }>;
   readonly commitUser: string;
   /** Dynamic options over the schema's (commit retries and the like). */
   readonly options?: OptionMap;
@@ -78,25 +83,34 @@ export interface DeleteResult {
   readonly method: "files" | "retract" | "rewrite" | "none";
 }
 
-/** Java `validatePKUpsertDeletable`: the merge engines a row-level DELETE may retract from. */
-export function checkPrimaryKeyDeletable(schema: TableSchema): void {
-  const options = schema.options;
+/**
+ * Java `validatePKUpsertDeletable`: the merge engines a row-level DELETE may retract from, with
+ * Java's messages. Also refuses `ignore-delete = true`, whose writers drop the -D records (Java
+ * then deletes nothing without a word; a silent no-op is worse than an error).
+ */
+export function checkPrimaryKeyDeletable(options: OptionMap): void {
   const engine = optionEnum(options, "merge-engine");
-  const refuse = (how: string): never => {
-    throw new LakeError("unsupported", `${NOUN}: merge engine ${engine} doesn't support batch delete by default. To support batch delete, please set ${how}.`);
-  };
+  const byDefault = `${NOUN}: Merge engine ${engine} doesn't support batch delete by default. To support batch delete, please set`;
   switch (engine) {
-    case "deduplicate": return;
+    case "deduplicate": break;
     case "partial-update":
-      if (optionBoolean(options, "partial-update.remove-record-on-delete") === true) return;
-      if (optionRaw(options, "partial-update.remove-record-on-sequence-group") !== null) return;
-      return refuse("partial-update.remove-record-on-delete to true or partial-update.remove-record-on-sequence-group");
+      if (optionBoolean(options, "partial-update.remove-record-on-delete") === true) break;
+      if (optionRaw(options, "partial-update.remove-record-on-sequence-group") !== null) break;
+      throw new LakeError("unsupported", `${byDefault} partial-update.remove-record-on-delete to true when there is no sequence-group or set partial-update.remove-record-on-sequence-group.`);
     case "aggregation":
-      if (optionBoolean(options, "aggregation.remove-record-on-delete") === true) return;
-      return refuse("aggregation.remove-record-on-delete to true");
+      if (optionBoolean(options, "aggregation.remove-record-on-delete") === true) break;
+      throw new LakeError("unsupported", `${byDefault} aggregation.remove-record-on-delete to true.`);
     default:
-      throw new LakeError("unsupported", `${NOUN}: merge engine ${String(engine)} doesn't support batch delete.`);
+      throw new LakeError("unsupported", `${NOUN}: Merge engine ${String(engine)} can not support batch delete.`);
   }
+  if (new CoreOptions(options).ignoreDelete) {
+    throw new LakeError("unsupported", `${NOUN}: 'ignore-delete' = true makes the writers drop the delete records a row-level DELETE writes, so it would delete nothing`);
+  }
+}
+
+/** `delete.force-produce-changelog` (untyped in lakestate's option table; Java default false). */
+function forceProduceChangelog(options: OptionMap): boolean {
+  return (optionRaw(options, "delete.force-produce-changelog") ?? "false").trim().toLowerCase() === "true";
 }
 
 /**
@@ -109,8 +123,11 @@ export async function deleteWhere(ctx: DeleteWhereContext, filter: Predicate | n
   const { schema } = ctx;
   const bound = filter === null ? null : bindPredicate(filter, schema.fields); // validates columns first
   const primaryKey = schema.primaryKeys.length > 0;
-  const partitionOnly = filter === null || predicateColumns(filter).every((c) => schema.partitionKeys.includes(c));
-  if (primaryKey && !partitionOnly) checkPrimaryKeyDeletable(schema);
+  const options: OptionMap = { ...schema.options, ...(ctx.options ?? {}) };
+  // Partition drops produce no changelog; `delete.force-produce-changelog` asks for -D records.
+  const partitionOnly = (filter === null || predicateColumns(filter).every((c) => schema.partitionKeys.includes(c))) &&
+    !(primaryKey && forceProduceChangelog(options));
+  if (primaryKey && !partitionOnly) checkPrimaryKeyDeletable(options);
   if (ctx.snapshot === null) return { snapshotIds: [], deletedRowCount: 0, method: "none" };
   const plan = await planScan(ctx.store, { snapshot: ctx.snapshot, schema, filter });
   if (plan.splits.length === 0) return { snapshotIds: [], deletedRowCount: 0, method: "none" };
@@ -127,7 +144,11 @@ export async function deleteWhere(ctx: DeleteWhereContext, filter: Predicate | n
       matched.fields.forEach((f, c) => { row[f.name] = matched.columns[c]![i] ?? null; });
       rows.push(row);
     }
-    const { snapshotIds } = await ctx.retract(rows);
+    const { snapshotIds, alreadyCommitted } = await ctx.retract(rows);
+    if (alreadyCommitted === true) {
+      // The writer's exactly-once filter: this commit user already made a batch commit.
+      throw new LakeError("invalid_argument", `${NOUN}: commit user ${JSON.stringify(ctx.commitUser)} has made a batch commit before, so the -D records of this DELETE were taken for a replay and dropped; nothing was deleted. Use a new commit user for each DELETE`);
+    }
     return { snapshotIds, deletedRowCount: rows.length, method: "retract" };
   }
   return rewriteFiles(ctx, plan.splits, { ...read, filter: null }, bound!);

@@ -28,20 +28,21 @@
  * `end-input.check-partition-expire` is set; `write-only` tables never expire partitions.
  *
  * Crash safety: each batch is one atomic commit; a failure leaves the table at the last
- * committed snapshot, and the next call selects again from it. Not supported: chain tables,
- * metastore-partitioned tables (`metastore.partitioned-table`: Java drops through the catalog)
- * and custom strategy factories.
+ * committed snapshot, and the next call selects again from it. As Java with a filesystem
+ * catalog, `metastore.partitioned-table` is not consulted (there is no metastore to drop from;
+ * `.done` partitions exist only there). Not supported: chain tables (Java's
+ * `ChainTablePartitionExpire`) and custom strategy factories (Java's service loader).
  *
  * Imports: errors.ts, io types, spec (binary_row, core_options, schema, snapshot, manifest_entry,
- * java_datetime_formatter), table (commit, manifest_reader, snapshot_manager, partition_time),
+ * java_local_date_time), table (commit, manifest_reader, snapshot_manager, partition_time),
  * util/bytes.ts.
  */
 import { LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
 import { decodeSerializedBinaryRow } from "../spec/binary_row.ts";
-import { optionBoolean, optionDurationMs, optionInt, optionString } from "../spec/core_options.ts";
+import { optionBoolean, optionDurationMs, optionInt, optionRaw, optionString } from "../spec/core_options.ts";
 import type { OptionMap } from "../spec/core_options_types.ts";
-import { compareLocalDateTime, localDateTimeFromMillis } from "../spec/java_datetime_formatter.ts";
+import { compareLocalDateTime, localDateTimeFromMillis } from "../spec/java_local_date_time.ts";
 import { FILE_KIND } from "../spec/manifest_entry.ts";
 import { logicalPartitionType, type TableSchema } from "../spec/schema.ts";
 import { COMMIT_IDENTIFIER_BATCH } from "../spec/snapshot.ts";
@@ -90,15 +91,15 @@ export function partitionExpireConfig(schema: TableSchema, options: OptionMap = 
   if (maxNum < 1) throw bad("partition.expiration-max-num", maxNum, "at least 1 (0 would expire nothing, ever)");
   const batchSize = optionInt(options, "partition.expiration-batch-size");
   if (batchSize !== null && batchSize < 0) throw bad("partition.expiration-batch-size", batchSize, "a non-negative number");
-  if (optionBoolean(options, "metastore.partitioned-table") === true) {
-    throw new LakeError("unsupported", `${NOUN}: tables with 'metastore.partitioned-table' = true drop partitions through the metastore, which lakestate does not do`);
+  if ((optionRaw(options, "chain-table.enabled") ?? "").trim().toLowerCase() === "true") {
+    throw new LakeError("unsupported", `${NOUN}: chain tables ('chain-table.enabled' = true) expire partitions by segments (Java ChainTablePartitionExpire), which lakestate does not do`);
   }
   const defaultName = optionString(options, "partition.default-name")!;
   let extractor: PartitionTimeExtractor | null = null;
   if (strategy === "values-time") {
     const pattern = optionString(options, "partition.timestamp-pattern");
     const formatter = optionString(options, "partition.timestamp-formatter");
-    checkPartitionTimeOptions(logicalPartitionType(schema).fields, pattern, formatter, defaultName);
+    checkPartitionTimeOptions(logicalPartitionType(schema).fields, { pattern, formatter, defaultName });
     extractor = createPartitionTimeExtractor(pattern, formatter);
   }
   return {
@@ -117,6 +118,24 @@ export function partitionExpireConfig(schema: TableSchema, options: OptionMap = 
  */
 export function validatePartitionExpiration(schema: TableSchema, options: OptionMap = schema.options): void {
   partitionExpireConfig(schema, options);
+}
+
+/** Options whose change makes `validatePartitionExpirationChange` check again. */
+const PARTITION_EXPIRATION_KEYS = [
+  "partition.expiration-time", "partition.expiration-strategy", "partition.timestamp-formatter",
+  "partition.timestamp-pattern", "partition.expiration-max-num", "partition.expiration-batch-size",
+  "partition.default-name", "chain-table.enabled",
+] as const;
+
+/**
+ * For ALTER TABLE: `validatePartitionExpiration(next)` when an expiration option (or a partition
+ * key's type) differs from `previous`, so altering something unrelated never fails on options
+ * the table (perhaps written by Java) already had. Throws as `validatePartitionExpiration`.
+ */
+export function validatePartitionExpirationChange(next: TableSchema, previous: TableSchema): void {
+  const changed = PARTITION_EXPIRATION_KEYS.some((k) => next.options[k] !== previous.options[k]) ||
+    JSON.stringify(logicalPartitionType(next).fields.map((f) => f.type)) !== JSON.stringify(logicalPartitionType(previous).fields.map((f) => f.type));
+  if (changed) validatePartitionExpiration(next);
 }
 
 /** A partition expiration did not expire, and why. */

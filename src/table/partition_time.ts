@@ -22,15 +22,16 @@
  * know the values users will write; `expirePartitions` reports partitions it cannot read.
  *
  * Mirrors https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/partition/PartitionTimeExtractor.java
- * Imports: errors.ts, spec (data_types, partition_values, values, java_datetime_formatter).
+ * Imports: errors.ts, spec (data_types, partition_values, values, java_datetime_formatter,
+ * java_local_date_time).
  */
 import { LakeError } from "../errors.ts";
 import { describeType, type DataField, type DataType } from "../spec/data_types.ts";
 import {
-  compareLocalDateTime, compileDateTimePattern, formatLocalDateTime, localDateTimeOf, localDateTimeString,
-  parseLocalDate, parseLocalDateTime, PARTITION_DATE_FORMATTER, PARTITION_TIMESTAMP_FORMATTER,
-  type JavaDateTimeFormatter, type LocalDateTime,
+  compileDateTimePattern, formatLocalDateTimeSpans, parseLocalDate, parseLocalDateTime, PARTITION_DATE_FORMATTER,
+  PARTITION_TIMESTAMP_FORMATTER, type JavaDateTimeFormatter,
 } from "../spec/java_datetime_formatter.ts";
+import { compareLocalDateTime, localDateTimeOf, localDateTimeString, type LocalDateTime } from "../spec/java_local_date_time.ts";
 import { formatPartitionValue, parsePartitionValue } from "../spec/partition_values.ts";
 import type { Value } from "../spec/values.ts";
 
@@ -125,23 +126,33 @@ export function extractPartitionTime(ex: PartitionTimeExtractor, keys: readonly 
 // The option check
 
 /** Sample date-times: one- and two-digit months, days, hours, minutes and seconds. */
-const SAMPLES: readonly LocalDateTime[] = [localDateTimeOf(2024, 1, 2, 3, 4, 5), localDateTimeOf(2023, 11, 22, 13, 14, 15)];
-/** Splits tried per sample before the check gives up deciding (and passes). */
+const SAMPLES: readonly LocalDateTime[] = [
+  localDateTimeOf({ year: 2024, month: 1, day: 2, hour: 3, minute: 4, second: 5 }),
+  localDateTimeOf({ year: 2023, month: 11, day: 22, hour: 13, minute: 14, second: 15 }),
+];
+/** Splits tried per formatted text before the check gives up deciding (and passes). */
 const SPLIT_ATTEMPTS_MAX = 20_000;
 /** The texts the default formatter reads, tried in turn when no formatter is set. */
 const DEFAULT_SHAPES: readonly JavaDateTimeFormatter[] = [compileDateTimePattern("yyyy-MM-dd HH:mm:ss"), compileDateTimePattern("yyyy-MM-dd")];
+const NANOS_PER_HOUR = 3_600_000_000_000;
 
 interface Attempt {
   /** The split pieces by key index (undefined: key not referenced). */
   readonly pieces: (string | undefined)[];
-  /** The Java texts of the typed pieces, or a reason the piece does not fit its type. */
+  /** The Java texts of the typed pieces (null where a piece does not fit its type). */
   readonly javaTexts: (string | null | undefined)[];
   readonly rebuilt: string | null;
   readonly castProblem: string | null;
 }
 
-/** Splits `text` by `tokens` in every way (bounded), calling `visit` until it returns true. */
-function forEachSplit(tokens: readonly Token[], text: string, keyCount: number, visit: (pieces: (string | undefined)[]) => boolean): boolean {
+/**
+ * Splits `text` by `tokens` in every way (bounded) that cuts key pieces only at field
+ * boundaries (`cutForbidden[i]`: position i is inside a printed field), calling `visit` until
+ * it returns true. Returns true when a visit accepted or the budget ran out (undecided).
+ */
+function forEachSplit(
+  tokens: readonly Token[], text: string, cutForbidden: readonly boolean[], keyCount: number, visit: (pieces: (string | undefined)[]) => boolean,
+): boolean {
   const pieces: (string | undefined)[] = new Array(keyCount).fill(undefined);
   let budget = SPLIT_ATTEMPTS_MAX;
   const step = (ti: number, pos: number): boolean | null => {
@@ -151,7 +162,9 @@ function forEachSplit(tokens: readonly Token[], text: string, keyCount: number, 
     if ("literal" in t) return text.startsWith(t.literal, pos) ? step(ti + 1, pos + t.literal.length) : false;
     const prior = pieces[t.key];
     if (prior !== undefined) return text.startsWith(prior, pos) ? step(ti + 1, pos + prior.length) : false;
+    if (cutForbidden[pos] === true) return false;
     for (let end = pos + 1; end <= text.length; end++) {
+      if (cutForbidden[end] === true) continue;
       pieces[t.key] = text.slice(pos, end);
       const r = step(ti + 1, end);
       if (r !== false) {
@@ -162,8 +175,7 @@ function forEachSplit(tokens: readonly Token[], text: string, keyCount: number, 
     pieces[t.key] = undefined;
     return false;
   };
-  const result = step(0, 0);
-  return result === null ? true : result; // undecidable within the budget: treat as readable
+  return step(0, 0) !== false;
 }
 
 function attemptOf(fields: readonly DataField[], tokens: readonly Token[], pieces: (string | undefined)[], defaultName: string): Attempt {
@@ -193,32 +205,43 @@ function describeAttempt(fields: readonly DataField[], a: Attempt): string {
   return `${out}, giving the text ${JSON.stringify(a.rebuilt)}`;
 }
 
-/** Why values of `sample` could not be read back, or null when one split reads back. */
+/** The sample, then truncated to its hour, then to midnight: what coarser patterns express. */
+function truncations(t: LocalDateTime): LocalDateTime[] {
+  return [t, { epochDay: t.epochDay, nanoOfDay: t.nanoOfDay - (t.nanoOfDay % NANOS_PER_HOUR) }, { epochDay: t.epochDay, nanoOfDay: 0 }];
+}
+
+/** Why partition values for `sample` could not be read back, or null when some form reads back. */
 function sampleProblem(fields: readonly DataField[], ex: PartitionTimeExtractor, tokens: readonly Token[], sample: LocalDateTime, defaultName: string): string | null {
-  let first: string | null = null;
+  let best: { rank: number; text: string } | null = null;
+  const note = (rank: number, text: string) => {
+    if (best === null || rank > best.rank) best = { rank, text };
+  };
   for (const shape of ex.formatter === null ? DEFAULT_SHAPES : [ex.formatter]) {
-    const text = formatLocalDateTime(shape, sample);
-    const expected = parsePartitionTimestamp(text, ex.formatter);
-    if (expected === null) {
-      return `it cannot read a date from the text it formats itself (${JSON.stringify(text)} for ${localDateTimeString(sample)}): it needs a year with a month and day, or a day of the year`;
-    }
-    let best: Attempt | null = null;
-    const ok = forEachSplit(tokens, text, fields.length, (pieces) => {
-      const a = attemptOf(fields, tokens, pieces, defaultName);
-      if (a.rebuilt !== null) {
-        const got = parsePartitionTimestamp(a.rebuilt, ex.formatter);
-        if (got !== null && compareLocalDateTime(got, expected) === 0) return true;
+    for (const time of truncations(sample)) {
+      const { text, spans } = formatLocalDateTimeSpans(shape, time);
+      const expected = parsePartitionTimestamp(text, ex.formatter);
+      if (expected === null) {
+        return `it cannot read a date from the text it formats itself (${JSON.stringify(text)} for ${localDateTimeString(time)}): it needs a year with a month and day, or a day of the year`;
       }
-      if (best === null || (best.castProblem !== null && a.castProblem === null)) best = a;
-      return false;
-    });
-    if (ok) return null;
-    const found = best as Attempt | null;
-    first ??= found === null
-      ? `no partition values fit the pattern for the text ${JSON.stringify(text)} (${localDateTimeString(sample)})`
-      : `partition values for ${localDateTimeString(sample)} would be ${describeAttempt(fields, found)}, which does not parse back to that time`;
+      const cutForbidden: boolean[] = new Array(text.length + 1).fill(false);
+      for (const [s, e] of spans) for (let i = s + 1; i < e; i++) cutForbidden[i] = true;
+      let closest: Attempt | null = null;
+      const ok = forEachSplit(tokens, text, cutForbidden, fields.length, (pieces) => {
+        const a = attemptOf(fields, tokens, pieces, defaultName);
+        if (a.rebuilt !== null) {
+          const got = parsePartitionTimestamp(a.rebuilt, ex.formatter);
+          if (got !== null && compareLocalDateTime(got, expected) === 0) return true;
+        }
+        if (closest === null || (closest.castProblem !== null && a.castProblem === null)) closest = a;
+        return false;
+      });
+      if (ok) return null;
+      const found = closest as Attempt | null;
+      if (found === null) note(0, `no partition values fit the pattern for the text ${JSON.stringify(text)} (${localDateTimeString(time)})`);
+      else note(found.castProblem === null ? 2 : 1, `partition values for ${localDateTimeString(time)} would be ${describeAttempt(fields, found)}, which does not parse back to that time`);
+    }
   }
-  return first;
+  return (best as { text: string } | null)?.text ?? null;
 }
 
 /**
@@ -229,8 +252,10 @@ function sampleProblem(fields: readonly DataField[], ex: PartitionTimeExtractor,
  * Requires: at least one partition field.
  */
 export function checkPartitionTimeOptions(
-  partitionFields: readonly DataField[], pattern: string | null, formatter: string | null, defaultName: string,
+  partitionFields: readonly DataField[],
+  options: { readonly pattern: string | null; readonly formatter: string | null; readonly defaultName: string },
 ): void {
+  const { pattern, formatter, defaultName } = options;
   const keys = partitionFields.map((f) => f.name);
   let ex: PartitionTimeExtractor;
   try {
@@ -258,6 +283,10 @@ export function checkPartitionTimeOptions(
   for (const sample of SAMPLES) {
     const problem = sampleProblem(partitionFields, ex, tokens, sample, defaultName);
     if (problem !== null) {
+      const unknown = pattern === null ? undefined : [...pattern.matchAll(/\$([A-Za-z0-9_]+)/g)].find((m) => !keys.includes(m[1]!));
+      if (unknown !== undefined) {
+        throw new LakeError("invalid_argument", `partition expiration: option 'partition.timestamp-pattern' = ${JSON.stringify(pattern)} references ${unknown[0]}, which is not a partition key (partition keys: ${keys.join(", ")}), so partitions would never expire`);
+      }
       throw new LakeError("invalid_argument", `partition expiration: ${describeOptions()} cannot read the partition values it implies: ${problem}; such partitions would never expire (fix the options, or set 'partition.expiration-strategy' = 'update-time')`);
     }
   }

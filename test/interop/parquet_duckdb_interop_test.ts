@@ -11,12 +11,16 @@
 // numbers) equal the rows the file was written from; parquet_schema() equals our intended
 // footer schema (paimonParquetSchema) element by element; parquet_metadata() shows the table's
 // compression on every column chunk, the row count, and per top-level primitive column the null
-// count we wrote (and no statistics where a float column holds NaN, as the writer intends).
+// count we wrote (and where a float column holds NaN, parquet-mr's statistics: the smallest
+// number as min, NaN as max).
 // Then the same for the files of the real writer (table.newWrite): a primary-key table (one
 // commit of rows, one of deletes) and an append table; DuckDB must find every row exactly once
 // with its row kind.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { assert, describe, seededRandom, test } from "../harness.ts";
+import { decodeParquetFooter } from "../../src/format/data/parquet_footer.ts";
+import { thriftField, type ThriftField } from "../../src/format/data/thrift_compact.ts";
 import { dataFileFields } from "../../src/format/data/data_file_fields.ts";
 import { paimonParquetSchema, type ParquetLogicalType } from "../../src/format/data/parquet_schema.ts";
 import { dataTypeFromJson, type DataField, type DataType } from "../../src/spec/data_types.ts";
@@ -225,7 +229,7 @@ async function checkFile(sql: (text: string) => Promise<{ columns: string[]; row
   const duckSchema = await sql(`SELECT name, type, type_length, repetition_type, num_children, converted_type, scale, precision, field_id, logical_type FROM parquet_schema(${path})`);
   assert.deepEqual(duckSchema.rows.map(nums), intendedSchema(schema, variant.primaryKey).map(nums), `${file.path}: parquet_schema()`);
 
-  const meta = await sql(`SELECT path_in_schema, compression, num_values, row_group_num_rows, stats_null_count, stats_min_value, encodings FROM parquet_metadata(${path}) ORDER BY column_id`);
+  const meta = await sql(`SELECT path_in_schema, compression, num_values, row_group_num_rows, stats_null_count, stats_min_value, encodings, stats_max_value FROM parquet_metadata(${path}) ORDER BY column_id`);
   assert.ok(meta.rows.length >= schema.fields.length);
   const dictionary = variant.options["parquet.enable.dictionary"] !== "false";
   let dictionaryChunks = 0;
@@ -235,19 +239,43 @@ async function checkFile(sql: (text: string) => Promise<{ columns: string[]; row
     if (String(encodings).includes("DICTIONARY")) dictionaryChunks++;
   }
   assert.ok(dictionary ? dictionaryChunks > 0 : dictionaryChunks === 0, `${file.path}: ${dictionaryChunks} dictionary-encoded chunks, dictionary ${dictionary}`);
+  const footer = decodeParquetFooter(await readFile(join(dir, file.path)));
   schema.fields.forEach((field, i) => {
     const chunk = meta.rows.find((m) => m[0] === field.name);
     if (chunk === undefined) return; // nested types: leaf paths such as `ar, list, element`
     const values = file.columns[i]!;
     assert.equal(chunk[2], BigInt(n), `${file.path} ${field.name}: num_values`);
     const nulls = BigInt(values.filter((v) => v === null).length);
+    assert.equal(chunk[4], nulls, `${file.path} ${field.name}: null count`);
     if (values.some((v) => typeof v === "number" && Number.isNaN(v))) {
-      // The writer leaves a float column holding NaN without statistics (writers disagree on NaN).
-      assert.deepEqual([chunk[4], chunk[5]], [null, null], `${file.path} ${field.name}: NaN column statistics`);
-    } else {
-      assert.equal(chunk[4], nulls, `${file.path} ${field.name}: null count`);
+      // parquet-mr 1.15 orders floats by Float/Double.compare: the min is the smallest number, the max NaN.
+      const numbers = values.filter((v): v is number => typeof v === "number" && !Number.isNaN(v));
+      const min = numbers.reduce((a, b) => (b < a || (b === 0 && a === 0 && Object.is(b, -0)) ? b : a), Infinity);
+      const round = field.type.root === "FLOAT" ? Math.fround : (x: number) => x;
+      assert.equal(round(Number(chunk[5])), round(min), `${file.path} ${field.name}: min of a NaN column`);
+      // DuckDB hides a NaN max; read it from the footer: Java's canonical NaN bits.
+      assert.equal(toHex(footerStat(footer, field.name, 5)!), field.type.root === "FLOAT" ? "0000c07f" : "000000000000f87f", `${file.path} ${field.name}: max of a NaN column`);
     }
   });
+}
+
+/** Statistics field `id` of the first row group's chunk of top-level column `name`, from a decoded footer. */
+function footerStat(footer: readonly ThriftField[], name: string, id: number): Uint8Array | undefined {
+  const groups = thriftField(footer, 4);
+  if (groups?.kind !== "list" || groups.items[0]?.kind !== "struct") return undefined;
+  const columns = thriftField(groups.items[0].fields, 1);
+  if (columns?.kind !== "list") return undefined;
+  for (const c of columns.items) {
+    if (c.kind !== "struct") continue;
+    const meta = thriftField(c.fields, 3);
+    if (meta?.kind !== "struct") continue;
+    const path = thriftField(meta.fields, 3);
+    if (path?.kind !== "list" || path.items.length !== 1 || path.items[0]?.kind !== "binary" || new TextDecoder().decode(path.items[0].value) !== name) continue;
+    const stats = thriftField(meta.fields, 12);
+    const v = stats?.kind === "struct" ? thriftField(stats.fields, id) : undefined;
+    return v?.kind === "binary" ? v.value : undefined;
+  }
+  return undefined;
 }
 
 /** Rows DuckDB reads from every data file under `tableDir` (through selectExpr), with `_VALUE_KIND` when `primaryKey`. */

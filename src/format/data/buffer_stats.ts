@@ -20,6 +20,7 @@ import { NO_COLUMN_STATS, type ColumnStats } from "../../spec/simple_stats.ts";
 import { timestamp, type Value } from "../../spec/values.ts";
 import { int32Words, type ColumnBuffers } from "./column_buffers.ts";
 import { truncateCodePoints, truncateMaxString, type StatsMode } from "./file_stats.ts";
+import { decimalFixedLengthBytes } from "./parquet_schema.ts";
 
 const TWO_POW_32 = 4294967296;
 const UTF8 = new TextDecoder();
@@ -40,10 +41,10 @@ function isValid(validity: Uint8Array | null, i: number): boolean {
 }
 
 /** Index of the smallest and largest non-null value by `compare(i, j)`, or null when all are null. */
-function extremes(c: ColumnBuffers, compare: (i: number, j: number) => number): { lo: number; hi: number } | null {
+function extremes(c: ColumnBuffers, compare: (i: number, j: number) => number, start = 0, end = c.length): { lo: number; hi: number } | null {
   let lo = -1, hi = -1;
   const v = c.validity;
-  for (let i = 0; i < c.length; i++) {
+  for (let i = start; i < end; i++) {
     if (!isValid(v, i)) continue;
     if (lo < 0) { lo = hi = i; continue; }
     if (compare(i, lo) < 0) lo = i;
@@ -52,13 +53,13 @@ function extremes(c: ColumnBuffers, compare: (i: number, j: number) => number): 
   return lo < 0 ? null : { lo, hi };
 }
 
-function smallIntMinMax(c: ColumnBuffers, view: Int8Array | Int16Array | Int32Array): { min: Value; max: Value } | null {
+function smallIntMinMax(c: ColumnBuffers, view: Int8Array | Int16Array | Int32Array, start = 0, end = c.length): { min: number; max: number } | null {
   let min = Infinity, max = -Infinity;
   const v = c.validity;
   if (v === null) {
-    for (let i = 0; i < c.length; i++) { const x = view[i]!; if (x < min) min = x; if (x > max) max = x; }
+    for (let i = start; i < end; i++) { const x = view[i]!; if (x < min) min = x; if (x > max) max = x; }
   } else {
-    for (let i = 0; i < c.length; i++) {
+    for (let i = start; i < end; i++) {
       if (!isValid(v, i)) continue;
       const x = view[i]!;
       if (x < min) min = x;
@@ -69,10 +70,10 @@ function smallIntMinMax(c: ColumnBuffers, view: Int8Array | Int16Array | Int32Ar
 }
 
 /** Indexes of the smallest and largest non-null int64 (int32 word pairs lo, hi), or null. */
-function int64Extremes(c: ColumnBuffers): { lo: number; hi: number } | null {
+function int64Extremes(c: ColumnBuffers, start = 0, end = c.length): { lo: number; hi: number } | null {
   const w = int32Words(c), v = c.validity;
   let lo = -1, hi = -1, minHi = 0, minLo = 0, maxHi = 0, maxLo = 0;
-  for (let i = 0; i < c.length; i++) {
+  for (let i = start; i < end; i++) {
     if (v !== null && (v[i >> 3]! & (1 << (i & 7))) === 0) continue;
     const h = w[2 * i + 1]!, l = w[2 * i]! >>> 0;
     if (lo < 0) { lo = hi = i; minHi = maxHi = h; minLo = maxLo = l; continue; }
@@ -123,17 +124,44 @@ function floatMinMax(c: ColumnBuffers, view: Float32Array | Float64Array): { min
   return { min: min === 0 ? -0 : min, max: max === 0 ? 0 : max };
 }
 
-function compareVar(c: ColumnBuffers, i: number, j: number): number {
-  const o = c.offsets!, d = c.data;
+/** Byte-wise compare of values i and j of a "var" column (negative: i sorts first). */
+function compareVarAt(o: Int32Array, d: Uint8Array, i: number, j: number): number {
   let p = o[i]!, q = o[j]!;
   const pe = o[i + 1]!, qe = o[j + 1]!;
-  while (p < pe && q < qe) {
-    const x = d[p]!, y = d[q]!;
+  const n = Math.min(pe - p, qe - q);
+  for (let k = 0; k < n; k++) {
+    const x = d[p + k]!, y = d[q + k]!;
     if (x !== y) return x - y;
-    p++;
-    q++;
   }
   return (pe - p) - (qe - q);
+}
+
+/** The first 4 bytes of value i of a "var" column as an unsigned big-endian number (missing bytes 0), and its length in the top bits' stead: see `varExtremes`. */
+function prefixAt(o: Int32Array, d: Uint8Array, i: number): number {
+  const p = o[i]!, n = o[i + 1]! - p;
+  if (n >= 4) return ((d[p]! << 24) | (d[p + 1]! << 16) | (d[p + 2]! << 8) | d[p + 3]!) >>> 0;
+  let x = 0;
+  for (let k = 0; k < 4; k++) x = x * 256 + (k < n ? d[p + k]! : 0);
+  return x;
+}
+
+/**
+ * Indexes of the smallest and largest non-null values of rows [start, end) of a "var" column
+ * by unsigned bytes (the first of equal values), or null when all are null. Values are told
+ * apart by their first 4 bytes where those differ (two values with equal prefixes, or a prefix
+ * padded with zeros, are compared in full).
+ */
+export function varExtremes(c: ColumnBuffers, start: number, end: number): { lo: number; hi: number } | null {
+  const o = c.offsets!, d = c.data, v = c.validity;
+  let lo = -1, hi = -1, loKey = 0, hiKey = 0;
+  for (let i = start; i < end; i++) {
+    if (v !== null && (v[i >> 3]! & (1 << (i & 7))) === 0) continue;
+    const key = prefixAt(o, d, i);
+    if (lo < 0) { lo = hi = i; loKey = hiKey = key; continue; }
+    if (key < loKey || (key === loKey && compareVarAt(o, d, i, lo) < 0)) { lo = i; loKey = key; }
+    if (key > hiKey || (key === hiKey && compareVarAt(o, d, i, hi) > 0)) { hi = i; hiKey = key; }
+  }
+  return lo < 0 ? null : { lo, hi };
 }
 
 function textAt(c: ColumnBuffers, i: number): string {
@@ -180,7 +208,7 @@ function minMax(type: DataType, c: ColumnBuffers): { min: Value; max: Value } | 
       return at === null ? null : { min: int128At(w, at.lo), max: int128At(w, at.hi) };
     }
     case "CHAR": case "VARCHAR": {
-      const at = extremes(c, (i, j) => compareVar(c, i, j));
+      const at = varExtremes(c, 0, c.length);
       return at === null ? null : { min: textAt(c, at.lo), max: textAt(c, at.hi) };
     }
     default: return null; // BINARY/VARBINARY: unknown (see file_stats.ts)
@@ -234,4 +262,264 @@ export function bufferValueAt(type: DataType, c: ColumnBuffers, i: number): Valu
     case "BINARY": case "VARBINARY": return d.slice(c.offsets![i]!, c.offsets![i + 1]!);
     default: return unreachable(`buffer stats: no value reader for ${type.root}`);
   }
+}
+
+/**
+ * Statistics of rows [start, end) of a column as parquet-mr 1.15 keeps them for a column chunk
+ * (`org.apache.parquet.column.statistics.*Statistics`): the null count and the smallest and
+ * largest non-null values as Parquet's plain bytes of the physical type, compared as the type
+ * defines: signed INT32/INT64/DECIMAL (FIXED_LEN decimals as signed big-endian), false < true,
+ * unsigned bytes for BYTE_ARRAY, and for FLOAT/DOUBLE Java's `Float/Double.compare` (-0.0 <
+ * 0.0, NaN above everything: a NaN makes the max NaN, written as the canonical NaN bits).
+ */
+export interface ParquetChunkStats {
+  readonly nullCount: number;
+  /** Null when every row is null. */
+  readonly min: Uint8Array | null;
+  readonly max: Uint8Array | null;
+  /** True when Parquet's sort order of the type is SIGNED (parquet-mr then also fills the deprecated min/max). */
+  readonly signedOrder: boolean;
+}
+
+function le32(x: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setInt32(0, x, true);
+  return b;
+}
+
+function le64(w: Int32Array, i: number): Uint8Array {
+  const b = new Uint8Array(8), d = new DataView(b.buffer);
+  d.setInt32(0, w[2 * i]!, true);
+  d.setInt32(4, w[2 * i + 1]!, true);
+  return b;
+}
+
+/** Java `Double.compare` / `Float.compare` (NaN greatest, -0.0 below 0.0). */
+function javaFloatCompare(a: number, b: number): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  const an = Number.isNaN(a), bn = Number.isNaN(b);
+  if (an || bn) return an === bn ? 0 : an ? 1 : -1;
+  if (a === 0 && b === 0) return Object.is(a, b) ? 0 : Object.is(a, -0) ? -1 : 1;
+  return 0;
+}
+
+function floatBytes(x: number, double: boolean): Uint8Array {
+  const b = new Uint8Array(double ? 8 : 4), d = new DataView(b.buffer);
+  if (Number.isNaN(x)) { if (double) d.setUint32(4, 0x7ff80000, true); else d.setUint32(0, 0x7fc00000, true); } // Java's canonical NaN
+  else if (double) d.setFloat64(0, x, true);
+  else d.setFloat32(0, x, true);
+  return b;
+}
+
+/** The 128-bit value i of a DECIMAL column as Parquet stores DECIMAL(p): INT32, INT64 or `n`-byte big-endian. */
+function decimalBytes(w: Int32Array, i: number, precision: number): Uint8Array {
+  if (precision <= 9) return le32(w[4 * i]!);
+  if (precision <= 18) return le64(new Int32Array([w[4 * i]!, w[4 * i + 1]!]), 0);
+  const n = decimalFixedLengthBytes(precision);
+  let x = BigInt.asUintN(8 * n, int128At(w, i)); // two's complement in n bytes (n <= 16)
+  const out = new Uint8Array(n);
+  for (let k = n - 1; k >= 0; k--) {
+    out[k] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  return out;
+}
+
+/** Null rows in [start, end). */
+function nullsIn(c: ColumnBuffers, start: number, end: number): number {
+  const v = c.validity;
+  if (v === null || c.nullCount === 0) return 0;
+  let nulls = 0;
+  for (let i = start; i < end; i++) if ((v[i >> 3]! & (1 << (i & 7))) === 0) nulls++;
+  return nulls;
+}
+
+/**
+ * parquet-mr's column-chunk statistics of rows [start, end) of `c` (see ParquetChunkStats).
+ * Requires: `isBufferStatsType(type)`, `c` in the layout of column_buffers.ts for `type`,
+ * 0 <= start <= end <= c.length.
+ */
+export function parquetChunkStats(type: DataType, c: ColumnBuffers, start: number, end: number): ParquetChunkStats {
+  const nullCount = nullsIn(c, start, end);
+  const d = c.data;
+  const none = (signedOrder: boolean): ParquetChunkStats => ({ nullCount, min: null, max: null, signedOrder });
+  switch (type.root) {
+    case "BOOLEAN": {
+      let seen = false, min = 1, max = 0;
+      for (let i = start; i < end; i++) {
+        if (!isValid(c.validity, i)) continue;
+        const x = (d[i >> 3]! >> (i & 7)) & 1;
+        seen = true;
+        if (x < min) min = x;
+        if (x > max) max = x;
+      }
+      return seen ? { nullCount, min: Uint8Array.of(min), max: Uint8Array.of(max), signedOrder: true } : none(true);
+    }
+    case "TINYINT": case "SMALLINT": case "INT": case "DATE": case "TIME": {
+      const view = c.byteWidth === 1 ? new Int8Array(d.buffer, d.byteOffset, c.length) : c.byteWidth === 2 ? new Int16Array(d.buffer, d.byteOffset, c.length) : new Int32Array(d.buffer, d.byteOffset, c.length);
+      const r = smallIntMinMax(c, view, start, end);
+      return r === null ? none(true) : { nullCount, min: le32(r.min), max: le32(r.max), signedOrder: true };
+    }
+    case "BIGINT": case "TIMESTAMP": case "TIMESTAMP_LTZ": {
+      const at = int64Extremes(c, start, end), w = int32Words(c);
+      return at === null ? none(true) : { nullCount, min: le64(w, at.lo), max: le64(w, at.hi), signedOrder: true };
+    }
+    case "FLOAT": case "DOUBLE": {
+      const double = type.root === "DOUBLE";
+      const view = double ? new Float64Array(d.buffer, d.byteOffset, c.length) : new Float32Array(d.buffer, d.byteOffset, c.length);
+      let seen = false, min = 0, max = 0;
+      for (let i = start; i < end; i++) {
+        if (!isValid(c.validity, i)) continue;
+        const x = view[i]!;
+        if (!seen) { seen = true; min = max = x; continue; }
+        if (javaFloatCompare(x, min) < 0) min = x;
+        if (javaFloatCompare(x, max) > 0) max = x;
+      }
+      return seen ? { nullCount, min: floatBytes(min, double), max: floatBytes(max, double), signedOrder: true } : none(true);
+    }
+    case "DECIMAL": {
+      const w = int32Words(c);
+      const at = extremes(c, (i, j) => compareInt128(w, i, j), start, end);
+      return at === null ? none(true) : { nullCount, min: decimalBytes(w, at.lo, type.precision!), max: decimalBytes(w, at.hi, type.precision!), signedOrder: true };
+    }
+    case "CHAR": case "VARCHAR": case "BINARY": case "VARBINARY": {
+      const at = varExtremes(c, start, end), o = c.offsets!;
+      return at === null ? none(false) : { nullCount, min: d.slice(o[at.lo]!, o[at.lo + 1]!), max: d.slice(o[at.hi]!, o[at.hi + 1]!), signedOrder: false };
+    }
+    default: return unreachable(`buffer stats: no Parquet statistics for ${type.root}`);
+  }
+}
+
+/** What parquet-mr 1.15 keeps in the column index of one column chunk (`ColumnIndexBuilder`). */
+export interface ParquetPageIndex {
+  readonly nullPages: readonly boolean[];
+  /** Per page: min and max as Parquet plain bytes (binary truncated, see `parquetPageIndex`); empty for null pages. */
+  readonly mins: readonly Uint8Array[];
+  readonly maxs: readonly Uint8Array[];
+  readonly nullCounts: readonly number[];
+  /** 0 UNORDERED, 1 ASCENDING, 2 DESCENDING (over the non-null pages). */
+  readonly boundaryOrder: 0 | 1 | 2;
+}
+
+/** `parquet.columnindex.truncate.length` default. */
+export const COLUMN_INDEX_TRUNCATE_BYTES = 64;
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+function validUtf8(b: Uint8Array): boolean {
+  try {
+    STRICT_UTF8.decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** parquet-mr `BinaryTruncator` (DEFAULT_UTF8) of a min (`max` false) or max value to `length` bytes. */
+export function truncateBinaryStat(value: Uint8Array, length: number, max: boolean): Uint8Array {
+  if (value.length <= length) return value;
+  let cut: Uint8Array | null;
+  if (validUtf8(value)) {
+    let n = length;
+    while (n > 0 && !validUtf8(value.subarray(0, n))) n--;
+    cut = n === 0 ? null : value.slice(0, n);
+    if (cut !== null && max) cut = incrementUtf8(cut);
+  } else {
+    cut = value.slice(0, length);
+    if (max) cut = incrementBytes(cut);
+  }
+  return cut ?? value;
+}
+
+function incrementBytes(b: Uint8Array): Uint8Array | null {
+  for (let i = b.length - 1; i >= 0; i--) {
+    b[i] = (b[i]! + 1) & 0xff;
+    if (b[i] !== 0) return b;
+  }
+  return null;
+}
+
+/** parquet-mr `incrementUtf8`: bump the last byte that still gives valid UTF-8, from the end; null when none can. */
+function incrementUtf8(b: Uint8Array): Uint8Array | null {
+  for (let i = b.length - 1; i >= 0; i--) {
+    const prev = b[i]!;
+    for (let inc = prev + 1; inc <= 0xff; inc++) {
+      b[i] = inc;
+      // Java tells MALFORMED (stop with this byte) from UNMAPPABLE (try the next value); UTF-8 has no unmappable bytes.
+      if (validUtf8(b)) return b;
+      break;
+    }
+    b[i] = prev;
+  }
+  return null;
+}
+
+/** Compares two plain-encoded stats values of `type` in Parquet's order for the type. */
+function compareStatBytes(type: DataType, a: Uint8Array, b: Uint8Array): number {
+  const da = new DataView(a.buffer, a.byteOffset, a.byteLength), db = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  switch (type.root) {
+    case "BOOLEAN": return a[0]! - b[0]!;
+    case "FLOAT": return javaFloatCompare(da.getFloat32(0, true), db.getFloat32(0, true));
+    case "DOUBLE": return javaFloatCompare(da.getFloat64(0, true), db.getFloat64(0, true));
+    case "CHAR": case "VARCHAR": case "BINARY": case "VARBINARY": {
+      const n = Math.min(a.length, b.length);
+      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+      return a.length - b.length;
+    }
+    default: {
+      if (a.length === 4) return da.getInt32(0, true) - db.getInt32(0, true);
+      if (a.length === 8) { const x = da.getBigInt64(0, true), y = db.getBigInt64(0, true); return x < y ? -1 : x > y ? 1 : 0; }
+      // FIXED_LEN decimal: signed big-endian
+      if (a[0] !== b[0]) return ((a[0]! << 24) >> 24) - ((b[0]! << 24) >> 24);
+      for (let i = 1; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+      return 0;
+    }
+  }
+}
+
+/**
+ * parquet-mr's column index of rows [starts[0], end) of a flat column cut into pages at `starts`
+ * (absolute row numbers, ascending): per page the null count and, unless all null, min and max
+ * (FLOAT/DOUBLE: -0.0 as min and +0.0 as max for zeros; binary values truncated to
+ * COLUMN_INDEX_TRUNCATE_BYTES as parquet-mr's `BinaryTruncator` does), and the boundary order.
+ * Null when parquet-mr writes none: a FLOAT/DOUBLE page whose min or max is NaN.
+ * Requires: as `parquetChunkStats`.
+ */
+export function parquetPageIndex(type: DataType, c: ColumnBuffers, starts: readonly number[], end: number): ParquetPageIndex | null {
+  const nullPages: boolean[] = [], mins: Uint8Array[] = [], maxs: Uint8Array[] = [], nullCounts: number[] = [];
+  const float = type.root === "FLOAT" || type.root === "DOUBLE", binary = type.root === "CHAR" || type.root === "VARCHAR" || type.root === "BINARY" || type.root === "VARBINARY";
+  for (let p = 0; p < starts.length; p++) {
+    const s = parquetChunkStats(type, c, starts[p]!, p + 1 < starts.length ? starts[p + 1]! : end);
+    nullCounts.push(s.nullCount);
+    if (s.min === null || s.max === null) {
+      nullPages.push(true);
+      mins.push(new Uint8Array(0));
+      maxs.push(new Uint8Array(0));
+      continue;
+    }
+    let min = s.min, max = s.max;
+    if (float) {
+      const double = type.root === "DOUBLE";
+      const read = (b: Uint8Array) => (double ? new DataView(b.buffer).getFloat64(0, true) : new DataView(b.buffer).getFloat32(0, true));
+      const lo = read(min), hi = read(max);
+      if (Number.isNaN(lo) || Number.isNaN(hi)) return null;
+      if (Object.is(lo, 0)) min = floatBytes(-0, double);
+      if (Object.is(hi, -0)) max = floatBytes(0, double);
+    } else if (binary) {
+      min = truncateBinaryStat(min, COLUMN_INDEX_TRUNCATE_BYTES, false);
+      max = truncateBinaryStat(max, COLUMN_INDEX_TRUNCATE_BYTES, true);
+    }
+    nullPages.push(false);
+    mins.push(min);
+    maxs.push(max);
+  }
+  const pages = nullPages.flatMap((isNull, i) => (isNull ? [] : [i]));
+  let ascending = true, descending = true;
+  for (let k = 1; k < pages.length; k++) {
+    const a = pages[k - 1]!, b = pages[k]!;
+    const minOrder = compareStatBytes(type, mins[a]!, mins[b]!), maxOrder = compareStatBytes(type, maxs[a]!, maxs[b]!);
+    if (minOrder > 0 || maxOrder > 0) ascending = false;
+    if (minOrder < 0 || maxOrder < 0) descending = false;
+  }
+  return { nullPages, mins, maxs, nullCounts, boundaryOrder: ascending ? 1 : descending ? 2 : 0 };
 }

@@ -26,7 +26,7 @@
  */
 import type { OptionMap } from "../../spec/core_options_types.ts";
 import type { DataType } from "../../spec/data_types.ts";
-import { int32Words, type ColumnBuffers } from "./column_buffers.ts";
+import type { ColumnBuffers } from "./column_buffers.ts";
 import { decimalFixedLengthBytes } from "./parquet_schema.ts";
 
 /** parquet-mr defaults (ParquetProperties). */
@@ -72,60 +72,85 @@ function fixedSizes(type: DataType): { raw: number; entry: number } | null {
   }
 }
 
-/** A string key identifying value i of a fixed column (its bytes as code units). */
-function fixedKey(words: Int32Array, wordsPerValue: number, i: number): string | number {
-  if (wordsPerValue === 1) return words[i]!;
-  let key = "";
-  for (let w = 0; w < wordsPerValue; w++) key += String.fromCharCode(words[i * wordsPerValue + w]! & 0xffff, words[i * wordsPerValue + w]! >>> 16);
-  return key;
-}
-
-function smallKey(c: ColumnBuffers, i: number): number {
-  const d = c.data;
-  return c.byteWidth === 1 ? d[i]! : d[2 * i]! | (d[2 * i + 1]! << 8);
-}
-
-function varKey(c: ColumnBuffers, i: number): string {
-  const o = c.offsets!, d = c.data;
-  let key = "";
-  for (let p = o[i]!; p < o[i + 1]!; p++) key += String.fromCharCode(d[p]!);
-  return key;
+/**
+ * A set of values of one column identified by their bytes (value i is `data[start(i) ..
+ * end(i))`): open addressing over row numbers with an FNV-1a hash, equal bytes compared on
+ * collision. No JS value per row.
+ */
+class ByteValueSet {
+  size = 0;
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private readonly data: Uint8Array;
+  private readonly starts: (i: number) => number;
+  private readonly ends: (i: number) => number;
+  constructor(capacityRows: number, data: Uint8Array, starts: (i: number) => number, ends: (i: number) => number) {
+    let n = 16;
+    while (n < 2 * capacityRows) n *= 2;
+    this.slots = new Int32Array(n);
+    this.mask = n - 1;
+    this.data = data;
+    this.starts = starts;
+    this.ends = ends;
+  }
+  /** Adds value i; true when no equal value was in the set. */
+  add(i: number): boolean {
+    const d = this.data, a = this.starts(i), e = this.ends(i);
+    let h = 0x811c9dc5;
+    for (let p = a; p < e; p++) h = Math.imul(h ^ d[p]!, 0x01000193);
+    let slot = (h ^ (h >>> 15)) & this.mask;
+    for (;;) {
+      const held = this.slots[slot]!;
+      if (held === 0) {
+        this.slots[slot] = i + 1;
+        this.size++;
+        return true;
+      }
+      const b = this.starts(held - 1), f = this.ends(held - 1);
+      if (f - b === e - a) {
+        let p = 0;
+        while (p < e - a && d[a + p] === d[b + p]) p++;
+        if (p === e - a) return false;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
 }
 
 /**
- * True when parquet-mr would keep dictionary encoding for the first page of this column (see
- * the file header), false when it would write the whole column chunk PLAIN. Columns of types
+ * True when parquet-mr would keep dictionary encoding for the first page of the column chunk
+ * made of rows [start, end) of this column (see the file header; a row group's chunk), false
+ * when it would write the whole column chunk PLAIN. Columns of types
  * without a dictionary (BOOLEAN, nested) answer false. Requires: `column` in the layout the fast
  * reader delivers for `type` (column_buffers.ts).
  */
-export function parquetMrKeepsDictionary(type: DataType, c: ColumnBuffers, settings: DictionarySettings): boolean {
+export function parquetMrKeepsDictionary(type: DataType, c: ColumnBuffers, settings: DictionarySettings, start = 0, end = c.length): boolean {
   if (c.layout === "bits" || type.root === "BOOLEAN") return false;
   const sizes = c.layout === "var" ? null : fixedSizes(type);
   if (c.layout !== "var" && sizes === null) return false;
-  const words = c.layout === "fixed" && c.byteWidth >= 4 ? int32Words(c) : null;
-  const wordsPerValue = c.byteWidth >> 2;
-  const distinct = new Set<string | number>();
+  const pageRows = Math.min(end - start, settings.pageRowCountLimit, Math.ceil(settings.pageSizeBytes / 4));
+  const o = c.offsets, width = c.byteWidth;
+  const distinct = c.layout === "var"
+    ? new ByteValueSet(pageRows, c.data, (i) => o![i]!, (i) => o![i + 1]!)
+    : new ByteValueSet(pageRows, c.data, (i) => i * width, (i) => (i + 1) * width);
   const v = c.validity;
   let values = 0, raw = 0, dictionary = 0;
-  for (let i = 0; i < c.length; i++) {
+  for (let i = start; i < end; i++) {
     if (v !== null && (v[i >> 3]! & (1 << (i & 7))) === 0) continue;
-    let key: string | number, rawSize: number, entrySize: number;
+    let rawSize: number, entrySize: number;
     if (sizes === null) {
-      key = varKey(c, i);
-      rawSize = entrySize = key.length + 4;
+      rawSize = entrySize = o![i + 1]! - o![i]! + 4;
     } else {
-      key = words === null ? smallKey(c, i) : fixedKey(words, wordsPerValue, i);
       rawSize = sizes.raw;
       entrySize = sizes.entry;
     }
     values++;
     raw += rawSize;
-    if (!distinct.has(key)) {
-      distinct.add(key);
+    if (distinct.add(i)) {
       dictionary += entrySize;
       if (dictionary > settings.dictionaryPageSizeBytes) return false;
     }
-    if (i + 1 >= settings.pageRowCountLimit || values * 4 >= settings.pageSizeBytes) break;
+    if (i - start + 1 >= settings.pageRowCountLimit || values * 4 >= settings.pageSizeBytes) break;
   }
   if (values === 0) return true;
   const bitWidth = distinct.size <= 1 ? 0 : 32 - Math.clz32(distinct.size - 1);

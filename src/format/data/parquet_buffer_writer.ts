@@ -7,10 +7,9 @@
  *
  * Served types: those of `isBufferStatsType` (buffer_stats.ts), in the layouts the fast
  * reader delivers them (`arrowFormatsFor`), which are the Arrow layouts `parquetArrowType`
- * asks parquet-wasm to write. Layout, compression, footer statistics and the NaN rule are
- * parquet_writer.ts's; statistics and min/max keys come from buffer_stats.ts. Dictionary
- * encoding: by default only for the columns parquet-mr keeps it for (dictionary_policy.ts;
- * `dictionary: "all"` gives writeDataFile's choice, every column, and so its exact bytes).
+ * asks parquet-wasm to write. The file itself is written by parquet_writer.ts `writeParquetFile`
+ * (row groups, compression, dictionary policy, exact footer statistics, the NaN rule), as for
+ * `writeDataFile`; Paimon statistics and min/max keys come from buffer_stats.ts.
  *
  * Invariants: test/unit/format/parquet_buffer_writer_test.ts checks file bytes and facts
  * against `writeDataFile` on random columns of every served type. Errors: as writeDataFile
@@ -21,10 +20,10 @@
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/io/KeyValueDataFileWriter.java
  *
  * Imports: apache-arrow, errors.ts, spec/*, buffer_stats.ts, column_buffers.ts (types),
- * data_file_fields.ts, file_stats.ts, parquet_arrow.ts, parquet_footer.ts, parquet_schema.ts,
- * parquet_writer.ts, parquet_wasm_loader.ts (types).
+ * data_file_fields.ts, file_stats.ts, parquet_arrow.ts, parquet_writer.ts,
+ * parquet_wasm_loader.ts (types).
  */
-import { Field, Int64, Int8, makeData, RecordBatch, Schema, Struct, Table, tableToIPC } from "apache-arrow";
+import { Int64, Int8, makeData } from "apache-arrow";
 import type { Data } from "apache-arrow";
 import { LakeError } from "../../errors.ts";
 import { emptySerializedBinaryRow, encodeSerializedBinaryRow } from "../../spec/binary_row.ts";
@@ -32,15 +31,12 @@ import { optionBoolean } from "../../spec/core_options.ts";
 import { describeType, type DataField } from "../../spec/data_types.ts";
 import type { TableSchema } from "../../spec/schema.ts";
 import { EMPTY_STATS, encodeDenseSimpleStats, encodeSimpleStats } from "../../spec/simple_stats.ts";
-import { bufferColumnStats, bufferHasNaN, bufferValueAt, isBufferStatsType } from "./buffer_stats.ts";
+import { bufferColumnStats, bufferValueAt, isBufferStatsType } from "./buffer_stats.ts";
 import type { ColumnBuffers } from "./column_buffers.ts";
 import { dataFileFields, keyColumnFields, SEQUENCE_NUMBER_FIELD, trimmedPrimaryKeyFields, VALUE_KIND_FIELD } from "./data_file_fields.ts";
-import { dictionarySettings, parquetMrKeepsDictionary } from "./dictionary_policy.ts";
 import { columnStatsModes, dataFileStatsMode } from "./file_stats.ts";
 import { parquetArrowType } from "./parquet_arrow.ts";
-import { rewriteParquetFooter } from "./parquet_footer.ts";
-import { paimonParquetSchema } from "./parquet_schema.ts";
-import { dataFileCompression, type DataFileWriteResult, type ParquetCompression } from "./parquet_writer.ts";
+import { parquetFileSettings, writeParquetFile, type DataFileWriteResult, type ParquetCompression, type PhysicalColumn } from "./parquet_writer.ts";
 import type { ParquetWasmModule } from "./parquet_wasm_loader.ts";
 
 const NOUN = "parquet writer";
@@ -59,12 +55,6 @@ export interface BufferDataFileOptions {
   readonly level?: number;
   readonly parquetWasm: ParquetWasmModule;
   readonly compression?: ParquetCompression;
-  /**
-   * With dictionary encoding on (`parquet.enable.dictionary`, default true): "parquet-mr"
-   * (default) writes PLAIN the columns parquet-mr would write PLAIN (dictionary_policy.ts);
-   * "all" lets every column try the dictionary, as `writeDataFile` does (same bytes as it).
-   */
-  readonly dictionary?: "parquet-mr" | "all";
 }
 
 /** True when `writeBufferDataFile` writes columns of `type`. */
@@ -87,29 +77,6 @@ function arrowData(field: DataField, c: ColumnBuffers): Data {
     case "BIGINT": case "TIMESTAMP": case "TIMESTAMP_LTZ": return makeData({ ...base, data: new BigInt64Array(d.buffer, d.byteOffset, c.length) } as never);
     case "DECIMAL": return makeData({ ...base, data: new Uint32Array(d.buffer, d.byteOffset, 4 * c.length) } as never);
     default: return makeData({ ...base, valueOffsets: c.offsets!, data: d } as never);
-  }
-}
-
-function encodeIpc(fields: readonly DataField[], children: readonly Data[], rowCount: number): Uint8Array {
-  const arrowFields = fields.map((f, i) => new Field(f.name, children[i]!.type, f.type.nullable));
-  const batch = new RecordBatch(new Schema(arrowFields), makeData({ type: new Struct(arrowFields), length: rowCount, nullCount: 0, children: [...children] }));
-  return tableToIPC(new Table([batch]), "stream");
-}
-
-/** parquet-wasm with the settings of parquet_writer.ts (v1 pages, PLAIN + dictionary, page statistics). */
-function writeParquet(pq: ParquetWasmModule, ipc: Uint8Array, compression: ParquetCompression, dictionary: boolean, plainColumns: readonly string[], noStatsColumns: readonly string[]): Uint8Array {
-  let builder = new pq.WriterPropertiesBuilder()
-    .setWriterVersion(pq.WriterVersion.V1)
-    .setCompression(compression === "zstd" ? pq.Compression.ZSTD : compression === "snappy" ? pq.Compression.SNAPPY : pq.Compression.UNCOMPRESSED)
-    .setDictionaryEnabled(dictionary)
-    .setEncoding(pq.Encoding.PLAIN)
-    .setStatisticsEnabled(pq.EnabledStatistics.Page);
-  for (const name of noStatsColumns) builder = builder.setColumnStatisticsEnabled(name, pq.EnabledStatistics.None);
-  if (dictionary) for (const name of plainColumns) builder = builder.setColumnDictionaryEnabled(name, false);
-  try {
-    return pq.writeParquet(pq.Table.fromIPCStream(ipc), builder.build());
-  } catch (error) {
-    throw new LakeError("io", `${NOUN}: parquet-wasm failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 
@@ -173,23 +140,16 @@ export function writeBufferDataFile(columns: readonly ColumnBuffers[], options: 
   const { stats: valueStats, statsColumns: valueStatsCols } = dense
     ? encodeDenseSimpleStats(schema.fields, valueColumnStats)
     : { stats: encodeSimpleStats(schema.fields.map((f) => f.type), valueColumnStats), statsColumns: null };
-  const valueData = schema.fields.map((f, i) => arrowData(f, columns[i]!));
-  const noStats = schema.fields.filter((f, i) => bufferHasNaN(f.type, columns[i]!)).map((f) => f.name);
-  const compression = options.compression ?? dataFileCompression(schema.options, primaryKey, level);
-  const dictionary = (schema.options["parquet.enable.dictionary"] ?? "true").toLowerCase() !== "false";
-  const policy = dictionary && options.dictionary !== "all" ? dictionarySettings(schema.options) : null;
-  /** Names of the physical columns parquet-mr would write PLAIN (none without a policy). */
-  const plainColumns = (physical: readonly (readonly [DataField, ColumnBuffers])[]): string[] =>
-    policy === null ? [] : physical.filter(([f, c]) => !parquetMrKeepsDictionary(f.type, c, policy)).map(([f]) => f.name);
-  const write = (physical: readonly Data[], plain: readonly string[]): Uint8Array<ArrayBuffer> =>
-    rewriteParquetFooter(writeParquet(options.parquetWasm, encodeIpc(fields, physical, rowCount), compression, dictionary, plain, noStats), paimonParquetSchema(fields));
-  const valuePairs = schema.fields.map((f, i) => [f, columns[i]!] as const);
+  const physical = (f: DataField, c: ColumnBuffers): PhysicalColumn => ({ field: f, data: arrowData(f, c), buffers: c });
+  const valueColumns = schema.fields.map((f, i) => physical(f, columns[i]!));
+  const settings = parquetFileSettings(schema.options, primaryKey, level, options.compression);
+  const write = (all: readonly PhysicalColumn[]): Uint8Array<ArrayBuffer> => writeParquetFile(options.parquetWasm, all, rowCount, settings);
 
   if (!primaryKey) {
     const start = options.sequenceNumberStart ?? 0n;
     return {
       rowCount, valueStats, valueStatsCols, keyStats: EMPTY_STATS, minKey: emptySerializedBinaryRow(), maxKey: emptySerializedBinaryRow(),
-      minSequenceNumber: start, maxSequenceNumber: start + BigInt(rowCount - 1), deleteRowCount: 0n, bytes: write(valueData, plainColumns(valuePairs)),
+      minSequenceNumber: start, maxSequenceNumber: start + BigInt(rowCount - 1), deleteRowCount: 0n, bytes: write(valueColumns),
     };
   }
   if (optionBoolean(schema.options, "data-file.thin-mode")) {
@@ -200,18 +160,17 @@ export function writeBufferDataFile(columns: readonly ColumnBuffers[], options: 
   const keyTypes = keyFields.map((f) => f.type);
   const keyStats = encodeSimpleStats(keyTypes, keyFields.map((f, i) => bufferColumnStats(f.type, keyColumns[i]!, modes[i]!)));
   const facts = keyValueFacts(options.sequenceNumbers, options.rowKinds, rowCount);
-  keyFields.forEach((f, i) => { if (bufferHasNaN(f.type, keyColumns[i]!)) noStats.push(f.name); });
-  const seqData = makeData({ type: new Int64(), length: rowCount, nullCount: 0, data: facts.seq });
-  const kindData = makeData({ type: new Int8(), length: rowCount, nullCount: 0, data: new Int8Array(facts.kinds.buffer, facts.kinds.byteOffset, rowCount) });
-  const keyData = keyFields.map((f, i) => arrowData(f, keyColumns[i]!));
+  const seqColumn = fixedColumn(facts.seq, 8), kindColumn = fixedColumn(facts.kinds, 1);
   return {
     rowCount, valueStats, valueStatsCols, keyStats,
     minKey: encodeSerializedBinaryRow(keyTypes, keyColumns.map((k, i) => bufferValueAt(keyTypes[i]!, k, 0))),
     maxKey: encodeSerializedBinaryRow(keyTypes, keyColumns.map((k, i) => bufferValueAt(keyTypes[i]!, k, rowCount - 1))),
     minSequenceNumber: facts.minSequenceNumber, maxSequenceNumber: facts.maxSequenceNumber, deleteRowCount: facts.deleteRowCount,
-    bytes: write([...keyData, seqData, kindData, ...valueData], plainColumns([
-      ...keyFields.map((f, i) => [f, keyColumns[i]!] as const),
-      [SEQUENCE_NUMBER_FIELD, fixedColumn(facts.seq, 8)], [VALUE_KIND_FIELD, fixedColumn(facts.kinds, 1)], ...valuePairs,
-    ])),
+    bytes: write([
+      ...keyFields.map((f, i) => physical(f, keyColumns[i]!)),
+      { field: SEQUENCE_NUMBER_FIELD, data: makeData({ type: new Int64(), length: rowCount, nullCount: 0, data: facts.seq }), buffers: seqColumn },
+      { field: VALUE_KIND_FIELD, data: makeData({ type: new Int8(), length: rowCount, nullCount: 0, data: new Int8Array(facts.kinds.buffer, facts.kinds.byteOffset, rowCount) }), buffers: kindColumn },
+      ...valueColumns,
+    ]),
   };
 }

@@ -39,11 +39,14 @@ import type { DataField } from "../../spec/data_types.ts";
 import type { TableSchema } from "../../spec/schema.ts";
 import { EMPTY_STATS, encodeDenseSimpleStats, encodeSimpleStats, type SimpleStats } from "../../spec/simple_stats.ts";
 import type { Value } from "../../spec/values.ts";
-import { dataFileFields, keyColumnFields, trimmedPrimaryKeyFields } from "./data_file_fields.ts";
+import { isBufferStatsType, parquetChunkStats, parquetPageIndex } from "./buffer_stats.ts";
+import type { ColumnBuffers } from "./column_buffers.ts";
+import { keyColumnFields, SEQUENCE_NUMBER_FIELD, trimmedPrimaryKeyFields, VALUE_KIND_FIELD, dataFileFields } from "./data_file_fields.ts";
+import { dictionarySettings, parquetMrKeepsDictionary, type DictionarySettings } from "./dictionary_policy.ts";
 import { collectColumnStats, columnStatsModes, dataFileStatsMode } from "./file_stats.ts";
 import { encodeParquetArrowData, parquetArrowType } from "./parquet_arrow.ts";
-import { rewriteParquetFooter } from "./parquet_footer.ts";
-import { paimonParquetSchema } from "./parquet_schema.ts";
+import { assembleParquetFile, columnIndexToThrift, sizeStatisticsToThrift, type ChunkIndexes, type ParquetPart } from "./parquet_footer.ts";
+import { paimonParquetSchema, type ParquetSchemaElement } from "./parquet_schema.ts";
 import type { ParquetWasmModule } from "./parquet_wasm_loader.ts";
 
 /** Parquet compressions the writer produces (and every lakestate reader decodes). */
@@ -143,37 +146,177 @@ function sequenceRange(seq: BigInt64Array): [bigint, bigint] {
   return [min, max];
 }
 
-function encodeArrow(fields: readonly DataField[], columns: readonly (readonly Value[] | Data)[], rowCount: number): Uint8Array {
-  const arrowFields: Field[] = [];
-  const children: Data[] = [];
-  fields.forEach((f, i) => {
-    const column = columns[i]!;
-    const type = parquetArrowType(f.type, f.name);
-    arrowFields.push(new Field(f.name, type, f.type.nullable));
-    children.push(Array.isArray(column) ? encodeParquetArrowData(f.type, type, column as readonly Value[], f.name, null) : column as Data);
-  });
-  const batch = new RecordBatch(new Schema(arrowFields), makeData({ type: new Struct(arrowFields), length: rowCount, nullCount: 0, children }));
+/** One physical column of a data file: its field, its values as Arrow Data, and the same values as ColumnBuffers for flat types. */
+export interface PhysicalColumn {
+  readonly field: DataField;
+  readonly data: Data;
+  /** The values in column_buffers.ts layout (flat types): exact footer statistics and the dictionary decision; null for nested types. */
+  readonly buffers: ColumnBuffers | null;
+}
+
+/** How `writeParquetFile` writes (resolved from the table options by its callers). */
+export interface ParquetFileSettings {
+  readonly compression: ParquetCompression;
+  /** `parquet.enable.dictionary`. */
+  readonly dictionary: boolean;
+  /** parquet-mr's dictionary decision for flat columns (dictionary_policy.ts); null: every column tries the dictionary. */
+  readonly dictionaryPolicy: DictionarySettings | null;
+  /** Largest Arrow size of a row group in bytes (see ROW_GROUP_ARROW_BYTES_MAX). */
+  readonly rowGroupBytesMax: number;
+}
+
+/**
+ * Largest row group, in bytes of its Arrow input. parquet-wasm encodes a whole input in wasm
+ * memory (the IPC copy, the decoded arrays, the pages, the output), so a file is written as row
+ * groups of at most this size, one parquet-wasm call each: the wasm memory a write needs is
+ * bounded by about 3 times this, whatever the file size. Java closes a row group at
+ * `parquet.block.size` (128 MiB of buffered pages); a smaller `parquet.block.size` applies here
+ * too (`rowGroupBytesMaxOf`), counted in Arrow bytes.
+ */
+export const ROW_GROUP_ARROW_BYTES_MAX = 32 * 1024 * 1024;
+
+/** The row group bound of a table: ROW_GROUP_ARROW_BYTES_MAX, or `parquet.block.size` when smaller. */
+export function rowGroupBytesMaxOf(options: TableSchema["options"]): number {
+  // A Hadoop setting Paimon passes through: a plain number of bytes.
+  const text = options["parquet.block.size"];
+  const set = text === undefined ? NaN : Number(text.trim());
+  return Number.isSafeInteger(set) && set > 0 ? Math.min(ROW_GROUP_ARROW_BYTES_MAX, set) : ROW_GROUP_ARROW_BYTES_MAX;
+}
+
+/** The settings of a data file of `schema` (compression per level, dictionary, row groups). */
+export function parquetFileSettings(options: TableSchema["options"], primaryKey: boolean, level: number, compression?: ParquetCompression): ParquetFileSettings {
+  const dictionary = (options["parquet.enable.dictionary"] ?? "true").toLowerCase() !== "false";
+  return {
+    compression: compression ?? dataFileCompression(options, primaryKey, level),
+    dictionary,
+    dictionaryPolicy: dictionary ? dictionarySettings(options) : null,
+    rowGroupBytesMax: rowGroupBytesMaxOf(options),
+  };
+}
+
+/** Leaf columns (Parquet column chunks) per top-level element of a Paimon Parquet schema. */
+function leafCounts(elements: readonly ParquetSchemaElement[]): number[] {
+  let at = 1;
+  const walk = (): number => {
+    const e = elements[at++]!;
+    let leaves = e.numChildren === undefined || e.numChildren === 0 ? 1 : 0;
+    for (let k = 0; k < (e.numChildren ?? 0); k++) leaves += walk();
+    return leaves;
+  };
+  return Array.from({ length: elements[0]!.numChildren ?? 0 }, walk);
+}
+
+function hasNaN(type: DataField["type"], c: ColumnBuffers | null, start: number, end: number): boolean {
+  if (c === null || (type.root !== "FLOAT" && type.root !== "DOUBLE")) return false;
+  const d = c.data;
+  const view = type.root === "FLOAT" ? new Float32Array(d.buffer, d.byteOffset, c.length) : new Float64Array(d.buffer, d.byteOffset, c.length);
+  const v = c.validity;
+  for (let i = start; i < end; i++) if (Number.isNaN(view[i]!) && (v === null || (v[i >> 3]! & (1 << (i & 7))) !== 0)) return true;
+  return false;
+}
+
+function encodeIpc(columns: readonly PhysicalColumn[], start: number, count: number, whole: boolean): Uint8Array {
+  const arrowFields = columns.map((c) => new Field(c.field.name, c.data.type, c.field.type.nullable));
+  const children = columns.map((c) => (whole ? c.data : c.data.slice(start, count)));
+  const batch = new RecordBatch(new Schema(arrowFields), makeData({ type: new Struct(arrowFields), length: count, nullCount: 0, children }));
   return tableToIPC(new Table([batch]), "stream");
 }
 
-/** Names of the FLOAT/DOUBLE columns among `fields` whose values hold a NaN. */
-function nanColumns(fields: readonly DataField[], columns: readonly (readonly Value[])[]): string[] {
-  return fields.filter((f, i) => (f.type.root === "FLOAT" || f.type.root === "DOUBLE") &&
-    columns[i]!.some((v) => typeof v === "number" && Number.isNaN(v))).map((f) => f.name);
-}
-
-function writeParquetBytes(pq: ParquetWasmModule, ipc: Uint8Array, compression: ParquetCompression, dictionary: boolean, noStatsColumns: readonly string[]): Uint8Array {
+function writeParquetPart(pq: ParquetWasmModule, ipc: Uint8Array, settings: ParquetFileSettings, rows: number, plainColumns: readonly string[], noStatsColumns: readonly string[]): Uint8Array {
+  const { compression, dictionary } = settings;
   let builder = new pq.WriterPropertiesBuilder()
     .setWriterVersion(pq.WriterVersion.V1)
     .setCompression(compression === "zstd" ? pq.Compression.ZSTD : compression === "snappy" ? pq.Compression.SNAPPY : pq.Compression.UNCOMPRESSED)
     .setDictionaryEnabled(dictionary)
     .setEncoding(pq.Encoding.PLAIN)
-    .setStatisticsEnabled(pq.EnabledStatistics.Page);
+    .setStatisticsEnabled(pq.EnabledStatistics.Page)
+    .setMaxRowGroupSize(Math.max(1, rows));
   for (const name of noStatsColumns) builder = builder.setColumnStatisticsEnabled(name, pq.EnabledStatistics.None);
+  if (dictionary) for (const name of plainColumns) builder = builder.setColumnDictionaryEnabled(name, false);
   try {
     return pq.writeParquet(pq.Table.fromIPCStream(ipc), builder.build());
   } catch (error) {
     throw new LakeError("io", `${NOUN}: parquet-wasm failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+/**
+ * Writes `columns` (the physical columns of a data file, `rowCount` rows each) as one Parquet
+ * file in Java's layout: row groups of at most `settings.rowGroupBytesMax` Arrow bytes, each
+ * written by parquet-wasm (data page v1, PLAIN or dictionary, page statistics for the column
+ * indexes), then assembled with Java's schema and parquet-mr's exact column-chunk statistics
+ * for flat columns (parquet_footer.ts). Flat columns parquet-mr would write PLAIN are written
+ * PLAIN (dictionary_policy.ts, decided per row group as parquet-mr does); FLOAT/DOUBLE columns
+ * holding a NaN in a row group get no column index there (parquet-mr drops it). Requires:
+ * every column `rowCount` long, rowCount >= 1. Throws LakeError("io") when parquet-wasm fails.
+ */
+export function writeParquetFile(pq: ParquetWasmModule, columns: readonly PhysicalColumn[], rowCount: number, settings: ParquetFileSettings): Uint8Array<ArrayBuffer> {
+  const fields = columns.map((c) => c.field);
+  const expected = paimonParquetSchema(fields);
+  const leaves = leafCounts(expected);
+  let arrowBytes = 0;
+  for (const c of columns) arrowBytes += c.data.byteLength;
+  const groupRows = Math.max(1, Math.floor(settings.rowGroupBytesMax / Math.max(1, arrowBytes / rowCount)));
+  const parts: ParquetPart[] = [];
+  for (let start = 0; start < rowCount; start += groupRows) {
+    const count = Math.min(groupRows, rowCount - start), end = start + count;
+    const policy = settings.dictionaryPolicy;
+    const plain = policy === null ? [] : columns.filter((c) => c.buffers !== null && !parquetMrKeepsDictionary(c.field.type, c.buffers, policy, start, end)).map((c) => c.field.name);
+    // Flat columns: statistics, column index and size statistics are computed here, so parquet-wasm skips them.
+    const noStats = columns.filter((c) => c.buffers !== null).map((c) => c.field.name);
+    const bytes = writeParquetPart(pq, encodeIpc(columns, start, count, count === rowCount), settings, count, plain, noStats);
+    const stats = columns.flatMap((c, i) => c.buffers === null ? new Array<null>(leaves[i]!).fill(null) : [parquetChunkStats(c.field.type, c.buffers, start, end)]);
+    const indexes = columns.flatMap((c, i) => c.buffers === null ? new Array<null>(leaves[i]!).fill(null) : [chunkIndexes(c.field.type, c.buffers, start, end)]);
+    parts.push({ bytes, stats, indexes });
+  }
+  return assembleParquetFile(parts, expected);
+}
+
+/**
+ * The column index and size statistics of rows [start, end) of a flat column as parquet-mr
+ * writes them, for pages starting at `pageFirstRows` (relative to `start`): level histograms of
+ * a flat column are one repetition level (every row) and one (REQUIRED: every row) or two
+ * (OPTIONAL: nulls, values) definition levels per page.
+ */
+function chunkIndexes(type: DataField["type"], c: ColumnBuffers, start: number, end: number): (pageFirstRows: readonly number[]) => ChunkIndexes {
+  return (pageFirstRows) => {
+    const starts = pageFirstRows.map((r) => start + r);
+    const rep: number[] = [], def: number[] = [];
+    const levels = (from: number, to: number, nulls: number): void => {
+      rep.push(to - from);
+      if (type.nullable) def.push(nulls, to - from - nulls);
+      else def.push(to - from);
+    };
+    const index = parquetPageIndex(type, c, starts, end);
+    starts.forEach((s, p) => {
+      const to = p + 1 < starts.length ? starts[p + 1]! : end;
+      levels(s, to, index === null ? parquetChunkStats(type, c, s, to).nullCount : index.nullCounts[p]!);
+    });
+    const chunkRep = [end - start], chunkDef = type.nullable ? [0, 0] : [0];
+    for (let p = 0; p < starts.length; p++) {
+      if (type.nullable) { chunkDef[0]! += def[2 * p]!; chunkDef[1]! += def[2 * p + 1]!; } else chunkDef[0]! += def[p]!;
+    }
+    let unencoded: number | null = null;
+    if (c.layout === "var") {
+      const o = c.offsets!;
+      unencoded = o[end]! - o[start]!; // null rows hold no bytes (column_buffers.ts)
+    }
+    return { columnIndex: index === null ? null : columnIndexToThrift(index, rep, def), sizeStatistics: sizeStatisticsToThrift(unencoded, chunkRep, chunkDef) };
+  };
+}
+
+/** The ColumnBuffers view of flat Arrow Data written by `encodeParquetArrowData` (null for nested types). */
+function flatBuffers(type: DataField["type"], data: Data): ColumnBuffers | null {
+  if (!isBufferStatsType(type)) return null;
+  const validity = data.nullCount > 0 && data.nullBitmap !== undefined ? data.nullBitmap as Uint8Array<ArrayBuffer> : null;
+  const base = { length: data.length, nullCount: validity === null ? 0 : data.nullCount, validity };
+  const values = data.values as ArrayBufferView;
+  const bytes = new Uint8Array(values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
+  switch (type.root) {
+    case "BOOLEAN": return { ...base, layout: "bits", byteWidth: 0, data: bytes, offsets: null };
+    case "CHAR": case "VARCHAR": case "BINARY": case "VARBINARY":
+      return { ...base, layout: "var", byteWidth: 0, data: bytes, offsets: data.valueOffsets as Int32Array<ArrayBuffer> };
+    default: return { ...base, layout: "fixed", byteWidth: data.length === 0 ? 0 : bytes.byteLength / data.length, data: bytes, offsets: null };
   }
 }
 
@@ -256,19 +399,24 @@ export function writeDataFile(columns: readonly (readonly Value[])[], options: W
   const { schema, primaryKey } = options;
   checkColumns(columns, schema);
   // Encode (and so validate, with row numbers in errors) the values before computing their stats.
-  const valueData = schema.fields.map((f, i) => encodeParquetArrowData(f.type, parquetArrowType(f.type, f.name), columns[i]!, f.name, null));
+  const encode = (f: DataField, values: readonly Value[]): PhysicalColumn => {
+    const data = encodeParquetArrowData(f.type, parquetArrowType(f.type, f.name), values, f.name, null);
+    return { field: f, data, buffers: flatBuffers(f.type, data) };
+  };
+  const valueColumns = schema.fields.map((f, i) => encode(f, columns[i]!));
   const { facts, keys, seq, kinds } = prepareDataFile(columns, options);
   const rowCount = facts.rowCount;
-  const fields = dataFileFields(schema, primaryKey);
-  let physical: (readonly Value[] | Data)[] = valueData;
+  let physical = valueColumns;
   if (seq !== null && kinds !== null) {
     const seqData = makeData({ type: new Int64(), length: rowCount, nullCount: 0, data: seq });
     const kindData = makeData({ type: new Int8(), length: rowCount, nullCount: 0, data: new Int8Array(kinds.buffer, kinds.byteOffset, rowCount) });
-    physical = [...keys, seqData, kindData, ...valueData];
+    physical = [
+      ...keyColumnFields(schema).map((f, i) => encode(f, keys[i]!)),
+      { field: SEQUENCE_NUMBER_FIELD, data: seqData, buffers: flatBuffers(SEQUENCE_NUMBER_FIELD.type, seqData) },
+      { field: VALUE_KIND_FIELD, data: kindData, buffers: flatBuffers(VALUE_KIND_FIELD.type, kindData) },
+      ...valueColumns,
+    ];
   }
-  const compression = options.compression ?? dataFileCompression(schema.options, primaryKey, options.level ?? 0);
-  const dictionary = (schema.options["parquet.enable.dictionary"] ?? "true").toLowerCase() !== "false";
-  const noStats = [...nanColumns(schema.fields, columns), ...(primaryKey ? nanColumns(keyColumnFields(schema), keys) : [])];
-  const written = writeParquetBytes(options.parquetWasm, encodeArrow(fields, physical, rowCount), compression, dictionary, noStats);
-  return { ...facts, bytes: rewriteParquetFooter(written, paimonParquetSchema(fields)) };
+  const settings = parquetFileSettings(schema.options, primaryKey, options.level ?? 0, options.compression);
+  return { ...facts, bytes: writeParquetFile(options.parquetWasm, physical, rowCount, settings) };
 }

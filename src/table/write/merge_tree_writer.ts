@@ -168,8 +168,9 @@ export class MergeTreeWriter implements BucketWriter {
         // An output of an earlier compaction of this commit: never committed, so delete it now,
         // unless it is an upgrade's input or output (still named by a snapshot or by `after`).
         this.#compactAfter.splice(at, 1);
+        // Quietly, as Java's `deleteFile`: an orphan is harmless, failing the write is not.
         if (!this.#compactBefore.has(file.fileName) && !afterNames.has(file.fileName)) {
-          await this.#ctx.store.delete(`${this.target.partitionPath}${bucketDirName(this.bucket)}/${file.fileName}`);
+          await deleteQuietly(this.#ctx.store, `${this.target.partitionPath}${bucketDirName(this.bucket)}/`, [file.fileName]);
         }
       } else {
         this.#compactBefore.set(file.fileName, file);

@@ -21,7 +21,11 @@
  * are dropped and restored again when written to. When not `write-only`, snapshots are expired
  * after each commit (table/expire_snapshots.ts), as Java's post-commit maintenance does.
  * Atomicity: a `write*` call checks all its rows before buffering any of them; a failed commit
- * keeps its messages, and the next commit retries them.
+ * keeps its messages, and the next commit retries them (looking first for the snapshot the
+ * failed one may have left). A failure while buffering, flushing or preparing a commit may have
+ * lost buffered rows, so the writer then refuses everything but `close` (as a Java job fails and
+ * restarts from its last checkpoint). When a commit finds its identifier committed already, the
+ * bucket writers are dropped with the changes and restored from the table when next written to.
  *
  * Refused (LakeError "unsupported", when the writer is created): non-Parquet formats, types the
  * Parquet writer cannot write, dynamic/cross-partition/postpone buckets (row_router.ts); unless
@@ -113,6 +117,10 @@ export class TableWriter {
   #lastCommitted: bigint | null = null;
   #batchCommitted = false;
   #closed = false;
+  /** The error that left buffers or prepared messages lost (the writer then refuses all but close). */
+  #failure: unknown = null;
+  /** A commit failed after its messages were prepared: its snapshot may exist. */
+  #commitFailed = false;
 
   /** Throws LakeError("unsupported") for tables this writer refuses (see the file header). */
   constructor(store: ObjectStore, schema: TableSchema, options: TableWriterOptions) {
@@ -206,17 +214,27 @@ export class TableWriter {
     await this.#restore.refresh();
     const writers: BucketWriter[] = [];
     for (const t of route.targets) writers.push(await this.#writerFor(t.partition, t.bucket));
-    if (route.targetOf === null) {
+    // Nothing is buffered before this point; from here a failure may lose buffered rows.
+    try {
+      await this.#appendRouted(batch, route.targetOf, writers);
+    } catch (error) {
+      this.#failure ??= error;
+      throw error;
+    }
+  }
+
+  async #appendRouted(batch: InputBatch, targetOf: Uint32Array | null, writers: readonly BucketWriter[]): Promise<void> {
+    if (targetOf === null) {
       await this.#appendSlices(writers[0]!, batch, null, 0, batch.rowCount);
       return;
     }
     // Stable grouping of the rows by target (arrival order kept within each bucket).
     const starts = new Uint32Array(writers.length + 1);
-    for (let i = 0; i < batch.rowCount; i++) starts[route.targetOf[i]! + 1]!++;
+    for (let i = 0; i < batch.rowCount; i++) starts[targetOf[i]! + 1]!++;
     for (let t = 0; t < writers.length; t++) starts[t + 1] = starts[t + 1]! + starts[t]!;
     const at = starts.slice(0, writers.length);
     const rows = new Uint32Array(batch.rowCount);
-    for (let i = 0; i < batch.rowCount; i++) rows[at[route.targetOf[i]!]!++] = i;
+    for (let i = 0; i < batch.rowCount; i++) rows[at[targetOf[i]!]!++] = i;
     for (let t = 0; t < writers.length; t++) await this.#appendSlices(writers[t]!, batch, rows, starts[t]!, starts[t + 1]!);
   }
 
@@ -267,10 +285,16 @@ export class TableWriter {
     const deltaCommits = this.#compaction?.fullCompactionDeltaCommits ?? null;
     const fullCompaction = deltaCommits !== null && isFullCompactionCommit(identifier, deltaCommits);
     const messages: CommitMessage[] = [];
-    for (const [key, writer] of this.#writers) {
-      const message = await writer.prepareCommit({ fullCompaction });
-      if (message !== null) messages.push(message);
-      else if (writer.bufferedRowCount === 0) this.#writers.delete(key); // idle: restored again when written to
+    try {
+      for (const [key, writer] of this.#writers) {
+        const message = await writer.prepareCommit({ fullCompaction });
+        if (message !== null) messages.push(message);
+        else if (writer.bufferedRowCount === 0) this.#writers.delete(key); // idle: restored again when written to
+      }
+    } catch (error) {
+      // Drained buffers and the messages of buckets already prepared are gone with `messages`.
+      this.#failure ??= error;
+      throw error;
     }
     return messages;
   }
@@ -292,15 +316,29 @@ export class TableWriter {
       throw new LakeError("invalid_argument", `${NOUN}: a batch commit (no identifier) can only happen once per writer; pass increasing identifiers to commit several times`);
     }
     if (this.#lastCommitted !== null && identifier <= this.#lastCommitted) {
+      await this.#dropBucketWriters(true);
       return { snapshotIds: [], alreadyCommitted: true, warnings: [] };
     }
     this.#pending.push(...await this.prepareCommit(identifier));
-    const result = await commitChanges(this.store, {
-      schema: this.schema, commitUser: this.commitUser, commitIdentifier: identifier, commitKind: "APPEND", messages: this.#pending,
-      options: this.#options, nowMs: this.#context.nowMs, randomUuid: this.#context.randomUuid,
-      checkCommitted: this.#userGiven,
-    });
+    let result;
+    try {
+      result = await commitChanges(this.store, {
+        schema: this.schema, commitUser: this.commitUser, commitIdentifier: identifier, commitKind: "APPEND", messages: this.#pending,
+        options: this.#options, nowMs: this.#context.nowMs, randomUuid: this.#context.randomUuid,
+        // After a failed commit its snapshot may have landed: the retry must look for it.
+        checkCommitted: this.#userGiven || this.#commitFailed,
+      });
+    } catch (error) {
+      this.#commitFailed = true;
+      throw error;
+    }
     this.#pending = [];
+    this.#commitFailed = false;
+    if (result.alreadyCommitted) {
+      // The bucket writers numbered and compacted on top of the changes just dropped (in the
+      // table already, or a compaction that never will be): restore them from the table.
+      await this.#dropBucketWriters(false);
+    }
     // Only a snapshot (ours, or one found by the exactly-once check) makes the identifier used.
     if (result.snapshotIds.length > 0 || result.alreadyCommitted) this.#lastCommitted = identifier;
     if (options.identifier === undefined) this.#batchCommitted = true;
@@ -329,8 +367,21 @@ export class TableWriter {
     this.#pending = [];
   }
 
+  /**
+   * Forgets every bucket writer (they are restored from the table when next written to);
+   * `abort`: also drop their buffers and delete the files they wrote since the last commit.
+   */
+  async #dropBucketWriters(abort: boolean): Promise<void> {
+    if (abort) for (const writer of this.#writers.values()) await writer.abort();
+    this.#writers.clear();
+  }
+
   #checkOpen(): void {
     if (this.#closed) throw new LakeError("invalid_argument", `${NOUN}: the writer is closed`);
+    if (this.#failure !== null) {
+      const cause = this.#failure instanceof Error ? this.#failure.message : String(this.#failure);
+      throw new LakeError("invalid_argument", `${NOUN}: an earlier write or flush failed (${cause}); buffered rows may be lost, so this writer can only be closed: write again from the last commit with a new writer`, { cause: this.#failure });
+    }
   }
 }
 

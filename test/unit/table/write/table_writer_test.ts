@@ -232,6 +232,20 @@ describe("commits", () => {
     assert.deepEqual(await visibleRows(store), ["1n|\"a\"|1|125n", "2n|null|-3|5n"]);
   });
 
+  test("changelog-producer input: every written record goes to changelog files of the commit", async () => {
+    const { store, schema } = await makeTable({ fields, primaryKeys: ["k"], options: { bucket: "1", "changelog-producer": "input" } });
+    const w = await writer(store, schema);
+    await w.writeRows(RowKind.INSERT, [{ k: 1n, v: "a" }, { k: 2n, v: "b" }, { k: 1n, v: "c" }]);
+    await w.writeRows(RowKind.DELETE, [{ k: 2n }]);
+    await w.commit({ identifier: 1n });
+    const [snapshot] = await readAllSnapshots(store);
+    assert.equal(snapshot!.changelogRecordCount, 4n, "all four input records");
+    assert.equal(snapshot!.deltaRecordCount, 2n, "the data file holds one record per key");
+    assert.ok(snapshot!.changelogManifestList !== null);
+    assert.ok((await store.list("")).some((e) => /bucket-0\/changelog-[0-9a-f-]{36}-\d+\.parquet$/.test(e.path)));
+    assert.deepEqual(await visibleRows(store), ['1n|"c"']);
+  });
+
   test("close without commit deletes the files flushed since the last commit, and keeps committed ones", async () => {
     const { store, schema } = await makeTable({ fields: [field(0, "k", "INT NOT NULL"), field(1, "v", "STRING")], primaryKeys: ["k"], options: { bucket: "2", "write-buffer-size": "8 kb" } });
     const w = await writer(store, schema);
