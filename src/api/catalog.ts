@@ -23,6 +23,7 @@ import { prefixedStore } from "../io/prefixed_store.ts";
 import { deleteDirectory, listDirectories, makeDirectory, type ObjectStore } from "../io/store.ts";
 import { DATABASE_DIR_SUFFIX } from "../spec/paths.ts";
 import { validateTableOptions } from "../spec/option_support.ts";
+import { validatePartitionExpiration, validatePartitionExpirationChange } from "../table/expire_partitions.ts";
 import type { TableSchema } from "../spec/schema.ts";
 import type { SchemaChange } from "../table/schema_changes.ts";
 import { newTableSchema, type TableSpec } from "../table/schema_create.ts";
@@ -181,6 +182,7 @@ export class Catalog {
     const { database, table } = ddlIdentifier(identifier, "createTable");
     const schema = newTableSchema(spec, { timeMillis: BigInt(Math.floor(this.#nowMs())) });
     validateTableOptions(schema.options, { primaryKeys: schema.primaryKeys, partitionKeys: schema.partitionKeys, use: "write" });
+    validatePartitionExpiration(schema); // a pattern that cannot parse the partitions fails now, not never expires
     await this.#requireDatabase(database);
     const store = this.#tableStore(database, table);
     const exists = (): LakeError => new LakeError("conflict", `catalog: Table ${identifier} already exists.`);
@@ -248,6 +250,7 @@ function databaseDir(name: string): string {
 
 /** An altered table stays readable, and writable when it was writable before. */
 function checkAlteredOptions(next: TableSchema, previous: TableSchema): void {
+  validatePartitionExpirationChange(next, previous);
   const keys = (s: TableSchema) => ({ primaryKeys: s.primaryKeys, partitionKeys: s.partitionKeys });
   validateTableOptions(next.options, { ...keys(next), use: "read" });
   let writable = true;

@@ -40,6 +40,10 @@ import { bufferColumnsToArrowTable } from "./arrow_buffers.ts";
 import { parquetWriterModule } from "../format/data/parquet_arrow_reader.ts";
 import { deleteWhere, type DeleteResult } from "../table/delete_where.ts";
 import { compactTable, type CompactTableResult } from "../table/table_compact.ts";
+import { createTag, deleteTag, listTags, type CreateTagOptions, type DeleteTagResult, type NamedTag } from "../table/tag_manager.ts";
+import { resolveTimeTravel } from "../table/time_travel.ts";
+import { expirePartitions, type ExpirePartitionsOptions, type PartitionExpireResult } from "../table/expire_partitions.ts";
+import type { Tag } from "../spec/snapshot.ts";
 import { expireSnapshots, type ExpireResult as ExpireSnapshotsResult } from "../table/expire_snapshots.ts";
 import { TableWrite, type NewWriteOptions, type WriteCommitResult, type WriteInput } from "./table_write.ts";
 
@@ -48,8 +52,12 @@ export type FilterInput = Predicate | string;
 
 /** Options of `read` and `rows`. */
 export interface ReadOptions {
-  /** Snapshot to read; default the latest. */
+  /** Snapshot to read; default the latest. At most one of snapshotId, timestampMs, tag. */
   readonly snapshotId?: number | bigint;
+  /** Time travel: the latest snapshot committed at or before this instant (epoch ms; Java `scan.timestamp-millis`). */
+  readonly timestampMs?: number;
+  /** Time travel: the snapshot a tag keeps (Java `scan.tag-name`). */
+  readonly tag?: string;
   /** Columns to return, in this order; default all. */
   readonly columns?: readonly string[];
   /** Rows to keep (SQL semantics: a row is kept when the filter is TRUE). */
@@ -134,8 +142,21 @@ export class Table {
     return readAllSnapshots(this.store);
   }
 
-  /** The snapshot a read resolves to: `snapshotId`, else the latest; null for an empty table. */
-  async resolveSnapshot(snapshotId?: number | bigint): Promise<Snapshot | null> {
+  /**
+   * The snapshot a read resolves to: `snapshotId` (a number, or the time-travel options
+   * `{ snapshotId?, timestampMs?, tag? }`, at most one set), else the latest; null for an empty
+   * table. Time travel resolves as Java does (table/time_travel.ts), tags included.
+   */
+  async resolveSnapshot(snapshotId?: number | bigint | Pick<ReadOptions, "snapshotId" | "timestampMs" | "tag">): Promise<Snapshot | null> {
+    if (typeof snapshotId === "object") {
+      const travel = snapshotId;
+      const given = [travel.snapshotId, travel.timestampMs, travel.tag].filter((v) => v !== undefined).length;
+      if (given > 1) throw new LakeError("invalid_argument", "table: give at most one of snapshotId, timestampMs and tag");
+      if (travel.timestampMs !== undefined || travel.tag !== undefined) {
+        return resolveTimeTravel(this.store, travel.tag !== undefined ? { tag: travel.tag } : { timestampMs: travel.timestampMs! });
+      }
+      snapshotId = travel.snapshotId;
+    }
     if (snapshotId === undefined) {
       const id = await latestSnapshotId(this.store);
       return id === null ? null : readSnapshot(this.store, id);
@@ -201,10 +222,11 @@ export class Table {
 
   /** Resolves what a read needs: fields, filter, snapshot and the scan plan (null: empty table). */
   async #prepareRead(options: ReadOptions): Promise<{ split: SplitReadOptions; splits: readonly DataSplit[] | null }> {
-    const snapshot = await this.resolveSnapshot(options.snapshotId);
+    const snapshot = await this.resolveSnapshot(options);
     // Time travel reads with the schema of that snapshot, as Java's `tryTimeTravel` does; the
     // latest read uses the table's current schema (an ALTER may not have committed data yet).
-    const schema = options.snapshotId !== undefined && snapshot !== null ? await this.schemaById(snapshot.schemaId) : this.schema;
+    const travels = options.snapshotId !== undefined || options.timestampMs !== undefined || options.tag !== undefined;
+    const schema = travels && snapshot !== null ? await this.schemaById(snapshot.schemaId) : this.schema;
     const fields = this.fieldsOf(options.columns, schema);
     const filter = typeof options.filter === "string" ? parsePredicate(options.filter) : options.filter ?? null;
     const mergeFactory = this.#mergeFactoryOf(schema);
@@ -303,6 +325,29 @@ export class Table {
    */
   async expireSnapshots(options: { options?: Record<string, string>; nowMs?: () => number } = {}): Promise<ExpireSnapshotsResult> {
     return expireSnapshots(this.store, this.schema, options);
+  }
+
+  /** Creates tag `name` on a snapshot (default the latest), stored as Java stores tags. */
+  createTag(name: string, options: CreateTagOptions = {}): Promise<Tag> {
+    return createTag(this.store, name, options);
+  }
+
+  /** Deletes tag `name` and the files only it kept alive (Java `TagDeletion`). */
+  deleteTag(name: string): Promise<DeleteTagResult> {
+    return deleteTag(this.store, name, { schema: this.schema });
+  }
+
+  /** The tags, by name, with the snapshot each keeps. */
+  tags(): Promise<NamedTag[]> {
+    return listTags(this.store);
+  }
+
+  /**
+   * Expires partitions now per `partition.expiration-time` and `partition.expiration-strategy`
+   * (table/expire_partitions.ts), as Java's writers do every `partition.expiration-check-interval`.
+   */
+  expirePartitions(options: ExpirePartitionsOptions = {}): Promise<PartitionExpireResult> {
+    return expirePartitions(this.store, this.schema, options);
   }
 
   async #retract(rows: readonly Record<string, Value>[], options: NewWriteOptions): Promise<WriteCommitResult> {

@@ -31,12 +31,27 @@ export interface SnapshotChanges {
   readonly changes: ArrowTable;
 }
 
+/** A shared all-"+I" `_ROW_KIND` column, grown by doubling; parts of inserts only slice it. */
+let insertKinds: Data | null = null;
+
+/** `_ROW_KIND` data of `kinds`: a zero-copy slice of the shared "+I" column when every kind is +I. */
+function rowKindData(kinds: Uint8Array): Data {
+  const n = kinds.length;
+  for (let i = 0; i < n; i++) if (kinds[i] !== 0) return rowKindsToArrowData(kinds);
+  if (insertKinds === null || insertKinds.length < n) {
+    let capacity = 1024;
+    while (capacity < n) capacity *= 2;
+    insertKinds = rowKindsToArrowData(new Uint8Array(capacity));
+  }
+  return insertKinds.slice(0, n);
+}
+
 /** The record batch of one part, `_ROW_KIND` first. */
 function partBatch(schema: Schema, batch: ChangeBatch, part: ChangePart): RecordBatch {
   const table = part.buffers !== null
     ? bufferColumnsToArrowTable(batch.fields, part.buffers, part.rowCount)
     : columnsToArrowTable(batch.fields, part.values!, part.rowCount);
-  const children: Data[] = [rowKindsToArrowData(part.rowKinds)];
+  const children: Data[] = [rowKindData(part.rowKinds)];
   for (let c = 0; c < batch.fields.length; c++) children.push(table.getChildAt(c)!.data[0]!);
   const data = makeData({ type: new Struct(schema.fields), length: part.rowCount, nullCount: 0, children });
   return new RecordBatch(schema, data);

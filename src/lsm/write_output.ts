@@ -9,6 +9,11 @@
  * int64 millis, TIMESTAMP(4..6) int64 micros; DECIMAL 16-byte little-endian two's complement;
  * CHAR/VARCHAR UTF-8 and BINARY/VARBINARY bytes, var. Null rows hold zero bytes / no bytes.
  *
+ * Order: when the output keeps most buffered rows, columns are filled by a scatter (each
+ * stored row read in order and written to its output position); a string/binary column whose
+ * stored values all have one byte length (fixed-width codes, the benchmark's 10-character
+ * strings) is scattered in 4- or 2-byte words to `position × width`, with no length pass.
+ *
  * Invariants: every column has `count` rows; values of merged records (negative sources) and
  * folded values go through the same per-value setter as the fallback.
  * Imports: errors.ts, util/assert.ts, spec (data_types, values types),

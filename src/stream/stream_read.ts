@@ -39,8 +39,8 @@
  * A full starting read (latest-full, from-snapshot-full) is acknowledged like any item; a
  * consumer stopped before acknowledging it has stored nothing and starts over with a full read.
  *
- * Read-ahead: once a snapshot is planned, the next one is read ahead (its snapshot file, plan
- * and data file bytes requested) while the current one decodes; at most one snapshot ahead.
+ * Read-ahead (read_ahead.ts): once a snapshot is planned, the next few are fetched and planned
+ * and their data files requested while the current one decodes (bounded in snapshots and bytes).
  *
  * Invariants: items are in snapshot id order; every item has at least one row; an error
  * rejects `next()` and ends the stream (async iterators never swallow errors).
@@ -53,11 +53,11 @@ import { writeConsumer } from "../table/consumer_manager.ts";
 import { earliestSnapshotId, latestSnapshotId, snapshotPath } from "../table/snapshot_manager.ts";
 import type { ChangeBatch } from "./change_batch.ts";
 import type { StreamTableContext } from "./change_read.ts";
-import { dataFilePath } from "../table/table_read.ts";
-import { planFollowUpSnapshot, readFollowUpPlan, type FollowUpPlan } from "./follow_up_scanner.ts";
+import { planFollowUpSnapshot, readFollowUpPlan } from "./follow_up_scanner.ts";
+import { ReadAhead, type Planned } from "./read_ahead.ts";
 import { readFullSnapshot } from "./full_read.ts";
 import { createReadEnv, type ReadEnv } from "./read_env.ts";
-import { expiredSnapshotError, fetchNextSnapshot, readSnapshotOrNull, type FollowState } from "./snapshot_follower.ts";
+import { expiredSnapshotError, fetchNextSnapshot, type FollowState } from "./snapshot_follower.ts";
 import { openStart, scanStart, type StartAnchors } from "./starting_scanner.ts";
 import { resolveStreamOptions, type ResolvedStreamOptions, type StreamReadOptions } from "./stream_options.ts";
 
@@ -69,12 +69,6 @@ export interface ChangeStreamOptions extends StreamReadOptions {
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
-/** A snapshot planned ahead, its data file reads already requested. */
-interface Planned {
-  readonly snapshot: Snapshot;
-  readonly plan: FollowUpPlan | null;
-  readonly bytes: ReadonlyMap<string, Promise<Uint8Array>>;
-}
 
 /** Waits `ms`, or less when `signal` aborts; leaves no timer or listener behind. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -114,8 +108,8 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
   /** The consumer position last written (or found at start); null when none. */
   #stored: bigint | null = null;
   readonly #followState: FollowState = { misses: 0, rangeChecked: false };
-  /** The read-ahead of the snapshot after the one being read; null when none runs. */
-  #ahead: { readonly id: bigint; readonly planned: Promise<Planned | null> } | null = null;
+  /** Snapshots planned ahead of the one being read. */
+  readonly #ahead: ReadAhead;
 
   /** Opens a stream over `context`; the "latest" and "from-timestamp" anchors are fixed now. */
   constructor(context: StreamTableContext, options: ChangeStreamOptions, convert: (batch: ChangeBatch) => T) {
@@ -127,6 +121,7 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
     this.#userSignal = options.signal ?? null;
     this.#userSignal?.addEventListener("abort", this.#onUserAbort, { once: true });
     this.#anchors = openStart(context.store, this.#options);
+    this.#ahead = new ReadAhead(this.#env, this.#options, () => this.#finished);
     this.#anchors.catch(() => undefined); // reported by the first next()
     if (this.#userSignal?.aborted === true) this.#close();
   }
@@ -165,6 +160,7 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
     if (this.#finished) return;
     this.#finished = true;
     this.#userSignal?.removeEventListener("abort", this.#onUserAbort);
+    this.#ahead.clear();
     this.#stop.abort();
   }
 
@@ -236,48 +232,13 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
     }
   }
 
-  /**
-   * Starts reading snapshot `id` ahead (snapshot file, plan, data file bytes), so its I/O
-   * overlaps the decoding of the current one. Best effort: a failure or a snapshot not yet
-   * committed yields null, and the follow loop then does the work itself (and reports errors).
-   * Holds at most one snapshot's files in memory.
-   */
-  #readAhead(id: bigint): void {
-    const { store, schema } = this.#env.context;
-    const planned = (async (): Promise<Planned | null> => {
-      const snapshot = await readSnapshotOrNull(store, id);
-      if (snapshot === null || this.#finished) return null;
-      const plan = await planFollowUpSnapshot(this.#env, snapshot, this.#options);
-      const bytes = new Map<string, Promise<Uint8Array>>();
-      if (plan?.kind === "files" && !this.#finished) {
-        for (const bucket of plan.buckets) {
-          for (const file of bucket.files) {
-            const path = dataFilePath(schema, bucket, file);
-            const read = store.get(path);
-            read.catch(() => undefined); // retried by the reader when it is used
-            bytes.set(path, read);
-          }
-        }
-      }
-      return { snapshot, plan, bytes };
-    })();
-    this.#ahead = { id, planned: planned.catch(() => null) };
-  }
-
-  /** The read-ahead of `id`, if one ran and succeeded. */
-  async #takeAhead(id: bigint): Promise<Planned | null> {
-    const ahead = this.#ahead;
-    this.#ahead = null;
-    return ahead !== null && ahead.id === id ? ahead.planned : null;
-  }
-
   /** Java `nextPlan`: the next snapshot with changes, polling while none is committed. */
   async #follow(): Promise<IteratorResult<T>> {
     const store = this.#env.context.store;
     const follow = { changelogDecoupled: this.#options.changelogDecoupled, consumerId: this.#options.consumerId };
     while (!this.#finished) {
       const id = this.#nextSnapshotId!;
-      const ahead = await this.#takeAhead(id);
+      const ahead = await this.#ahead.take(id);
       const snapshot = ahead?.snapshot ?? await fetchNextSnapshot(store, id, follow, this.#followState);
       if (snapshot === null) {
         if (this.#finished) break;
@@ -303,7 +264,7 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
     const store = this.#env.context.store;
     try {
       const plan = ahead !== null ? ahead.plan : await planFollowUpSnapshot(this.#env, snapshot, this.#options);
-      this.#readAhead(snapshot.id + 1n);
+      this.#ahead.start(snapshot.id + 1n);
       return plan === null ? null : await readFollowUpPlan(this.#env, snapshot, plan, ahead?.bytes);
     } catch (error) {
       if (!(error instanceof LakeError && error.code === "not_found")) throw error;

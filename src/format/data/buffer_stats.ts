@@ -9,10 +9,16 @@
  * code points), BINARY/VARBINARY (min/max unknown, as in file_stats.ts). Null rows (validity bit
  * clear) are skipped whatever their value bytes hold.
  *
+ * Also the statistics parquet-mr keeps for a Parquet column chunk or page over a row range
+ * (`parquetChunkStats`: plain bytes of the physical type, Parquet's order for the type), which
+ * parquet_footer.ts writes into the footer and the column index.
+ *
  * Invariants: same modes, same NaN and signed-zero rules, same truncation as file_stats.ts
- * (its helpers are reused for strings); test/unit/format/buffer_stats_test.ts compares the two
- * on random columns. Imports: util/assert.ts, spec/data_types.ts (types), spec/simple_stats.ts, spec/values.ts,
- * column_buffers.ts, file_stats.ts. Mirrors the same Java classes as file_stats.ts.
+ * (its helpers are reused for strings); test/unit/format/parquet_buffer_writer_test.ts compares
+ * the two on random columns, test/unit/format/parquet_row_groups_test.ts the Parquet statistics
+ * with an oracle. Imports: util/assert.ts, spec/data_types.ts (types), spec/simple_stats.ts,
+ * spec/values.ts, column_buffers.ts, file_stats.ts, parquet_schema.ts. Mirrors the same Java
+ * classes as file_stats.ts, and parquet-mr's `Statistics` (`PrimitiveComparator` orders).
  */
 import type { DataType } from "../../spec/data_types.ts";
 import { unreachable } from "../../util/assert.ts";
@@ -232,15 +238,6 @@ export function bufferColumnStats(type: DataType, column: ColumnBuffers, mode: S
   return { min: truncateCodePoints(range.min, mode.length), max, nullCount };
 }
 
-/** True when a FLOAT/DOUBLE column holds a NaN in a non-null row (the writer then writes no footer stats for it). */
-export function bufferHasNaN(type: DataType, c: ColumnBuffers): boolean {
-  if (type.root !== "FLOAT" && type.root !== "DOUBLE") return false;
-  const d = c.data;
-  const view = type.root === "FLOAT" ? new Float32Array(d.buffer, d.byteOffset, c.length) : new Float64Array(d.buffer, d.byteOffset, c.length);
-  for (let i = 0; i < c.length; i++) if (Number.isNaN(view[i]!) && isValid(c.validity, i)) return true;
-  return false;
-}
-
 /**
  * Row `i` of `column` as a value of `type` (spec/values.ts shape), for the min/max keys of a
  * file. Requires: `isBufferStatsType(type)`, 0 <= i < column.length.
@@ -295,7 +292,7 @@ function le64(w: Int32Array, i: number): Uint8Array {
 }
 
 /** Java `Double.compare` / `Float.compare` (NaN greatest, -0.0 below 0.0). */
-function javaFloatCompare(a: number, b: number): number {
+export function javaFloatCompare(a: number, b: number): number {
   if (a < b) return -1;
   if (a > b) return 1;
   const an = Number.isNaN(a), bn = Number.isNaN(b);
@@ -304,7 +301,8 @@ function javaFloatCompare(a: number, b: number): number {
   return 0;
 }
 
-function floatBytes(x: number, double: boolean): Uint8Array {
+/** A FLOAT (`double` false) or DOUBLE as Parquet plain bytes, NaN as Java's canonical NaN. */
+export function floatBytes(x: number, double: boolean): Uint8Array {
   const b = new Uint8Array(double ? 8 : 4), d = new DataView(b.buffer);
   if (Number.isNaN(x)) { if (double) d.setUint32(4, 0x7ff80000, true); else d.setUint32(0, 0x7fc00000, true); } // Java's canonical NaN
   else if (double) d.setFloat64(0, x, true);
@@ -389,137 +387,4 @@ export function parquetChunkStats(type: DataType, c: ColumnBuffers, start: numbe
     }
     default: return unreachable(`buffer stats: no Parquet statistics for ${type.root}`);
   }
-}
-
-/** What parquet-mr 1.15 keeps in the column index of one column chunk (`ColumnIndexBuilder`). */
-export interface ParquetPageIndex {
-  readonly nullPages: readonly boolean[];
-  /** Per page: min and max as Parquet plain bytes (binary truncated, see `parquetPageIndex`); empty for null pages. */
-  readonly mins: readonly Uint8Array[];
-  readonly maxs: readonly Uint8Array[];
-  readonly nullCounts: readonly number[];
-  /** 0 UNORDERED, 1 ASCENDING, 2 DESCENDING (over the non-null pages). */
-  readonly boundaryOrder: 0 | 1 | 2;
-}
-
-/** `parquet.columnindex.truncate.length` default. */
-export const COLUMN_INDEX_TRUNCATE_BYTES = 64;
-const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-function validUtf8(b: Uint8Array): boolean {
-  try {
-    STRICT_UTF8.decode(b);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** parquet-mr `BinaryTruncator` (DEFAULT_UTF8) of a min (`max` false) or max value to `length` bytes. */
-export function truncateBinaryStat(value: Uint8Array, length: number, max: boolean): Uint8Array {
-  if (value.length <= length) return value;
-  let cut: Uint8Array | null;
-  if (validUtf8(value)) {
-    let n = length;
-    while (n > 0 && !validUtf8(value.subarray(0, n))) n--;
-    cut = n === 0 ? null : value.slice(0, n);
-    if (cut !== null && max) cut = incrementUtf8(cut);
-  } else {
-    cut = value.slice(0, length);
-    if (max) cut = incrementBytes(cut);
-  }
-  return cut ?? value;
-}
-
-function incrementBytes(b: Uint8Array): Uint8Array | null {
-  for (let i = b.length - 1; i >= 0; i--) {
-    b[i] = (b[i]! + 1) & 0xff;
-    if (b[i] !== 0) return b;
-  }
-  return null;
-}
-
-/** parquet-mr `incrementUtf8`: bump the last byte that still gives valid UTF-8, from the end; null when none can. */
-function incrementUtf8(b: Uint8Array): Uint8Array | null {
-  for (let i = b.length - 1; i >= 0; i--) {
-    const prev = b[i]!;
-    for (let inc = prev + 1; inc <= 0xff; inc++) {
-      b[i] = inc;
-      // Java tells MALFORMED (stop with this byte) from UNMAPPABLE (try the next value); UTF-8 has no unmappable bytes.
-      if (validUtf8(b)) return b;
-      break;
-    }
-    b[i] = prev;
-  }
-  return null;
-}
-
-/** Compares two plain-encoded stats values of `type` in Parquet's order for the type. */
-function compareStatBytes(type: DataType, a: Uint8Array, b: Uint8Array): number {
-  const da = new DataView(a.buffer, a.byteOffset, a.byteLength), db = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  switch (type.root) {
-    case "BOOLEAN": return a[0]! - b[0]!;
-    case "FLOAT": return javaFloatCompare(da.getFloat32(0, true), db.getFloat32(0, true));
-    case "DOUBLE": return javaFloatCompare(da.getFloat64(0, true), db.getFloat64(0, true));
-    case "CHAR": case "VARCHAR": case "BINARY": case "VARBINARY": {
-      const n = Math.min(a.length, b.length);
-      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-      return a.length - b.length;
-    }
-    default: {
-      if (a.length === 4) return da.getInt32(0, true) - db.getInt32(0, true);
-      if (a.length === 8) { const x = da.getBigInt64(0, true), y = db.getBigInt64(0, true); return x < y ? -1 : x > y ? 1 : 0; }
-      // FIXED_LEN decimal: signed big-endian
-      if (a[0] !== b[0]) return ((a[0]! << 24) >> 24) - ((b[0]! << 24) >> 24);
-      for (let i = 1; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-      return 0;
-    }
-  }
-}
-
-/**
- * parquet-mr's column index of rows [starts[0], end) of a flat column cut into pages at `starts`
- * (absolute row numbers, ascending): per page the null count and, unless all null, min and max
- * (FLOAT/DOUBLE: -0.0 as min and +0.0 as max for zeros; binary values truncated to
- * COLUMN_INDEX_TRUNCATE_BYTES as parquet-mr's `BinaryTruncator` does), and the boundary order.
- * Null when parquet-mr writes none: a FLOAT/DOUBLE page whose min or max is NaN.
- * Requires: as `parquetChunkStats`.
- */
-export function parquetPageIndex(type: DataType, c: ColumnBuffers, starts: readonly number[], end: number): ParquetPageIndex | null {
-  const nullPages: boolean[] = [], mins: Uint8Array[] = [], maxs: Uint8Array[] = [], nullCounts: number[] = [];
-  const float = type.root === "FLOAT" || type.root === "DOUBLE", binary = type.root === "CHAR" || type.root === "VARCHAR" || type.root === "BINARY" || type.root === "VARBINARY";
-  for (let p = 0; p < starts.length; p++) {
-    const s = parquetChunkStats(type, c, starts[p]!, p + 1 < starts.length ? starts[p + 1]! : end);
-    nullCounts.push(s.nullCount);
-    if (s.min === null || s.max === null) {
-      nullPages.push(true);
-      mins.push(new Uint8Array(0));
-      maxs.push(new Uint8Array(0));
-      continue;
-    }
-    let min = s.min, max = s.max;
-    if (float) {
-      const double = type.root === "DOUBLE";
-      const read = (b: Uint8Array) => (double ? new DataView(b.buffer).getFloat64(0, true) : new DataView(b.buffer).getFloat32(0, true));
-      const lo = read(min), hi = read(max);
-      if (Number.isNaN(lo) || Number.isNaN(hi)) return null;
-      if (Object.is(lo, 0)) min = floatBytes(-0, double);
-      if (Object.is(hi, -0)) max = floatBytes(0, double);
-    } else if (binary) {
-      min = truncateBinaryStat(min, COLUMN_INDEX_TRUNCATE_BYTES, false);
-      max = truncateBinaryStat(max, COLUMN_INDEX_TRUNCATE_BYTES, true);
-    }
-    nullPages.push(false);
-    mins.push(min);
-    maxs.push(max);
-  }
-  const pages = nullPages.flatMap((isNull, i) => (isNull ? [] : [i]));
-  let ascending = true, descending = true;
-  for (let k = 1; k < pages.length; k++) {
-    const a = pages[k - 1]!, b = pages[k]!;
-    const minOrder = compareStatBytes(type, mins[a]!, mins[b]!), maxOrder = compareStatBytes(type, maxs[a]!, maxs[b]!);
-    if (minOrder > 0 || maxOrder > 0) ascending = false;
-    if (minOrder < 0 || maxOrder < 0) descending = false;
-  }
-  return { nullPages, mins, maxs, nullCounts, boundaryOrder: ascending ? 1 : descending ? 2 : 0 };
 }

@@ -19,8 +19,12 @@
  * FIXED_LEN entries without the 4; encoded ids `1 + ceil(n · bitWidth(distinct − 1) / 8)` (the
  * bit-packed bound of the RLE/bit-packing hybrid). Null rows hold no value.
  *
- * Imports: spec/core_options_types.ts (types), spec/data_types.ts (types), column_buffers.ts,
- * parquet_schema.ts. Mirrors parquet-mr `FallbackValuesWriter#getBytes/#checkFallback` and
+ * The probe hashes each value's bytes (FNV-1a into an open-addressing set of row numbers), so it
+ * makes no JS value per row. Writers decide per row group, as parquet-mr starts a fresh
+ * dictionary for every column chunk.
+ *
+ * Imports: spec/core_options_types.ts (types), spec/data_types.ts (types), column_buffers.ts
+ * (types), parquet_schema.ts. Mirrors parquet-mr `FallbackValuesWriter#getBytes/#checkFallback` and
  * `DictionaryValuesWriter#shouldFallBack/#isCompressionSatisfying`:
  * https://github.com/apache/parquet-java/blob/master/parquet-column/src/main/java/org/apache/parquet/column/values/fallback/FallbackValuesWriter.java
  */

@@ -29,9 +29,10 @@
  * Mirrors the footer bookkeeping of parquet-mr's `ParquetFileWriter` (startColumn/endColumn,
  * serializeOffsetIndexes): https://github.com/apache/parquet-java/blob/master/parquet-hadoop/src/main/java/org/apache/parquet/hadoop/ParquetFileWriter.java
  *
- * Imports: errors.ts, parquet_footer.ts, thrift_compact.ts.
+ * Imports: errors.ts, util/assert.ts, parquet_footer.ts, thrift_compact.ts.
  */
 import { LakeError } from "../../errors.ts";
+import { assert } from "../../util/assert.ts";
 import { decodeParquetFooter, splitParquetFooter } from "./parquet_footer.ts";
 import { decodeThriftStruct, encodeThriftStruct, thriftField, ThriftType, type ThriftField, type ThriftValue } from "./thrift_compact.ts";
 
@@ -171,12 +172,21 @@ function chunkStart(meta: Fields): number {
 }
 
 /**
+ * Where the rewritten file goes: a function returning a buffer of at least `bytes` bytes (for
+ * example a scratch buffer reused across files, to spare the allocation and page faults of a
+ * fresh one); the result is then a view of it, valid until the buffer is reused. Default: a
+ * new array.
+ */
+export type OutputBuffer = (bytes: number) => Uint8Array;
+
+/**
  * Returns `file` with the pages of the chunks `rewrite` selects rewritten, and every header,
  * size and offset that depends on them updated (see the file header). Throws
  * LakeError("corruption") for damaged structure, ("unsupported") for layouts it cannot
- * rebuild. Requires: `fileName` names the file in messages.
+ * rebuild. Requires: `fileName` names the file in messages; `output` (if given) returns a
+ * buffer of at least the requested size that `file` does not live in.
  */
-export function rewriteColumnChunks(file: Uint8Array, rewrite: ChunkRewrite, fileName: string): Uint8Array {
+export function rewriteColumnChunks(file: Uint8Array, rewrite: ChunkRewrite, fileName: string, output?: OutputBuffer): Uint8Array {
   const corrupt = (why: string) => new LakeError("corruption", `${NOUN}: file ${fileName}: ${why}`);
   const unsupported = (why: string) => new LakeError("unsupported", `${NOUN}: file ${fileName}: ${why}`);
   const { body } = splitParquetFooter(file);
@@ -262,7 +272,9 @@ export function rewriteColumnChunks(file: Uint8Array, rewrite: ChunkRewrite, fil
   }
 
   const newFooter = encodeThriftStruct(rewriteFooter(meta, chunks, segments, mapOffset));
-  const out = new Uint8Array(newFooterStart + newFooter.length + 8);
+  const outBytes = newFooterStart + newFooter.length + 8;
+  const out = output === undefined ? new Uint8Array(outBytes) : output(outBytes).subarray(0, outBytes);
+  assert(out.length === outBytes, `${NOUN}: output buffer of ${out.length} bytes, ${outBytes} needed`);
   out.set(file.subarray(0, 4), 0);
   for (const s of tiled) {
     if (s.kind === "copy" || (s.kind === "chunk" && s.chunk!.codec === null)) out.set(file.subarray(s.start, s.end), s.newStart);
@@ -276,7 +288,7 @@ export function rewriteColumnChunks(file: Uint8Array, rewrite: ChunkRewrite, fil
     }
   }
   out.set(newFooter, newFooterStart);
-  new DataView(out.buffer).setUint32(newFooterStart + newFooter.length, newFooter.length, true);
+  new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(newFooterStart + newFooter.length, newFooter.length, true);
   out.set(file.subarray(file.length - 4), out.length - 4);
   return out;
 }

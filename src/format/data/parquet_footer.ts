@@ -1,27 +1,37 @@
 /**
- * Rewrites the footer of a Parquet file written by parquet-wasm so that its schema is exactly
- * the one Java Paimon writes (parquet_schema.ts): message name `paimon_schema`, Paimon field
- * ids on every field, Java's logical/converted annotations; and drops the `ARROW:schema`
- * key/value entry (Java writes no footer metadata). Pages, row groups, statistics, page
- * indexes and `created_by` are kept as written.
+ * The footer side of the Parquet data-file writer: assembles one file from the single-row-group
+ * files parquet-wasm writes (one per row group), with the footer Java Paimon's parquet-mr
+ * writes: the schema exactly as parquet_schema.ts gives it (message `paimon_schema`, field ids,
+ * Java's annotations), no `ARROW:schema` key/value entry (Java writes no footer metadata), and
+ * for the flat columns parquet-mr 1.15's column-chunk statistics (whole min/max, no
+ * truncation: `parquet.statistics.truncate.length` is unlimited by default; the deprecated
+ * min/max only for signed orders or equal values; nothing past 4 KiB), size statistics (level
+ * histograms, unencoded BYTE_ARRAY bytes) and column index (per-page min/max truncated to 64
+ * bytes by `BinaryTruncator`'s rules, null pages, boundary order, level histograms; none for a
+ * FLOAT/DOUBLE chunk with a NaN page). Nested columns keep parquet-wasm's statistics and index.
  *
- * File layout: "PAR1" | pages and page indexes | footer (Thrift compact `FileMetaData`) |
- * u32le footer length | "PAR1". Only the footer is replaced; every offset in it points before
- * the footer, so nothing else moves.
+ * File layout (parquet-mr's order): "PAR1" | pages of row group 0, 1, ... | every column index
+ * | every offset index | footer (Thrift compact `FileMetaData`) | u32le footer length | "PAR1".
+ * A part's pages are copied whole; the offsets of pages, row groups and offset-index page
+ * locations are moved to the new places; `created_by` and everything else are kept as written.
  *
- * Invariants: the rewrite refuses (LakeError "unsupported") unless the written schema has the
+ * Invariants: assembly refuses (LakeError "unsupported") unless each part's schema has the
  * same physical layout as the expected one, element by element: name (the root aside),
  * physical type, fixed length, repetition and child count. Values and levels therefore mean
  * the same under the new annotations.
  *
- * Mirrors the footer parquet-mr writes through `ParquetMetadataConverter#toParquetMetadata`:
+ * Mirrors the footer parquet-mr writes through `ParquetMetadataConverter#toParquetMetadata`
+ * and its column indexes (`ColumnIndexBuilder`, `BinaryTruncator`), parquet-java 1.15:
  * https://github.com/apache/parquet-java/blob/master/parquet-hadoop/src/main/java/org/apache/parquet/format/converter/ParquetMetadataConverter.java
+ * https://github.com/apache/parquet-java/blob/master/parquet-column/src/main/java/org/apache/parquet/internal/column/columnindex/ColumnIndexBuilder.java
  *
- * Imports: errors.ts, util/bytes.ts, parquet_schema.ts, thrift_compact.ts.
+ * Imports: errors.ts, util/bytes.ts, spec/data_types.ts (types), buffer_stats.ts,
+ * parquet_schema.ts, thrift_compact.ts.
  */
 import { LakeError } from "../../errors.ts";
 import { concatBytes, equalBytes, utf8Decode } from "../../util/bytes.ts";
-import type { ParquetChunkStats, ParquetPageIndex } from "./buffer_stats.ts";
+import type { DataType } from "../../spec/data_types.ts";
+import { floatBytes, javaFloatCompare, type ParquetChunkStats } from "./buffer_stats.ts";
 import { schemaElementToThrift, type ParquetSchemaElement } from "./parquet_schema.ts";
 import { decodeThriftStruct, encodeThriftStruct, thriftField, ThriftType, type ThriftField, type ThriftValue } from "./thrift_compact.ts";
 
@@ -90,6 +100,149 @@ function checkLayout(written: readonly (readonly ThriftField[])[], expected: rea
   }
 }
 
+/** What parquet-mr 1.15 keeps in the column index of one column chunk (`ColumnIndexBuilder`). */
+export interface ParquetPageIndex {
+  readonly nullPages: readonly boolean[];
+  /** Per page: min and max as Parquet plain bytes (binary truncated, see `parquetPageIndex`); empty for null pages. */
+  readonly mins: readonly Uint8Array[];
+  readonly maxs: readonly Uint8Array[];
+  readonly nullCounts: readonly number[];
+  /** 0 UNORDERED, 1 ASCENDING, 2 DESCENDING (over the non-null pages). */
+  readonly boundaryOrder: 0 | 1 | 2;
+}
+
+/** `parquet.columnindex.truncate.length` default. */
+export const COLUMN_INDEX_TRUNCATE_BYTES = 64;
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+function validUtf8(b: Uint8Array): boolean {
+  try {
+    STRICT_UTF8.decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** parquet-mr `BinaryTruncator` (DEFAULT_UTF8) of a min (`max` false) or max value to `length` bytes. */
+export function truncateBinaryStat(value: Uint8Array, length: number, max: boolean): Uint8Array {
+  if (value.length <= length) return value;
+  let cut: Uint8Array | null;
+  if (validUtf8(value)) {
+    let n = length;
+    while (n > 0 && !validUtf8(value.subarray(0, n))) n--;
+    cut = n === 0 ? null : value.slice(0, n);
+    if (cut !== null && max) cut = incrementUtf8(cut);
+  } else {
+    cut = value.slice(0, length);
+    if (max) cut = incrementBytes(cut);
+  }
+  return cut ?? value;
+}
+
+function incrementBytes(b: Uint8Array): Uint8Array | null {
+  for (let i = b.length - 1; i >= 0; i--) {
+    b[i] = (b[i]! + 1) & 0xff;
+    if (b[i] !== 0) return b;
+  }
+  return null;
+}
+
+/** parquet-mr `incrementUtf8`: bump the last byte that still gives valid UTF-8, from the end; null when none can. */
+function incrementUtf8(b: Uint8Array): Uint8Array | null {
+  for (let i = b.length - 1; i >= 0; i--) {
+    const prev = b[i]!;
+    for (let inc = prev + 1; inc <= 0xff; inc++) {
+      b[i] = inc;
+      // Java tells MALFORMED (stop with this byte) from UNMAPPABLE (try the next value); UTF-8 has no unmappable bytes.
+      if (validUtf8(b)) return b;
+      break;
+    }
+    b[i] = prev;
+  }
+  return null;
+}
+
+/** Compares two plain-encoded stats values of `type` in Parquet's order for the type. */
+function compareStatBytes(type: DataType, a: Uint8Array, b: Uint8Array): number {
+  const da = new DataView(a.buffer, a.byteOffset, a.byteLength), db = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  switch (type.root) {
+    case "BOOLEAN": return a[0]! - b[0]!;
+    case "FLOAT": return javaFloatCompare(da.getFloat32(0, true), db.getFloat32(0, true));
+    case "DOUBLE": return javaFloatCompare(da.getFloat64(0, true), db.getFloat64(0, true));
+    case "CHAR": case "VARCHAR": case "BINARY": case "VARBINARY": {
+      const n = Math.min(a.length, b.length);
+      for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+      return a.length - b.length;
+    }
+    default: {
+      if (a.length === 4) return da.getInt32(0, true) - db.getInt32(0, true);
+      if (a.length === 8) { const x = da.getBigInt64(0, true), y = db.getBigInt64(0, true); return x < y ? -1 : x > y ? 1 : 0; }
+      // FIXED_LEN decimal: signed big-endian
+      if (a[0] !== b[0]) return ((a[0]! << 24) >> 24) - ((b[0]! << 24) >> 24);
+      for (let i = 1; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+      return 0;
+    }
+  }
+}
+
+/**
+ * parquet-mr's column index of a flat column chunk from the `parquetChunkStats` of its pages,
+ * in page order: per page the null count and, unless all null, min and max
+ * (FLOAT/DOUBLE: -0.0 as min and +0.0 as max for zeros; binary values truncated to
+ * COLUMN_INDEX_TRUNCATE_BYTES as parquet-mr's `BinaryTruncator` does), and the boundary order.
+ * Null when parquet-mr writes none: a FLOAT/DOUBLE page whose min or max is NaN.
+ */
+export function parquetPageIndex(type: DataType, pages: readonly ParquetChunkStats[]): ParquetPageIndex | null {
+  const nullPages: boolean[] = [], mins: Uint8Array[] = [], maxs: Uint8Array[] = [], nullCounts: number[] = [];
+  const float = type.root === "FLOAT" || type.root === "DOUBLE", binary = type.root === "CHAR" || type.root === "VARCHAR" || type.root === "BINARY" || type.root === "VARBINARY";
+  for (const s of pages) {
+    nullCounts.push(s.nullCount);
+    if (s.min === null || s.max === null) {
+      nullPages.push(true);
+      mins.push(new Uint8Array(0));
+      maxs.push(new Uint8Array(0));
+      continue;
+    }
+    let min = s.min, max = s.max;
+    if (float) {
+      const double = type.root === "DOUBLE";
+      const read = (b: Uint8Array) => (double ? new DataView(b.buffer).getFloat64(0, true) : new DataView(b.buffer).getFloat32(0, true));
+      const lo = read(min), hi = read(max);
+      if (Number.isNaN(lo) || Number.isNaN(hi)) return null;
+      if (Object.is(lo, 0)) min = floatBytes(-0, double);
+      if (Object.is(hi, -0)) max = floatBytes(0, double);
+    } else if (binary) {
+      min = truncateBinaryStat(min, COLUMN_INDEX_TRUNCATE_BYTES, false);
+      max = truncateBinaryStat(max, COLUMN_INDEX_TRUNCATE_BYTES, true);
+    }
+    nullPages.push(false);
+    mins.push(min);
+    maxs.push(max);
+  }
+  const valued = nullPages.flatMap((isNull, i) => (isNull ? [] : [i]));
+  let ascending = true, descending = true;
+  for (let k = 1; k < valued.length; k++) {
+    const a = valued[k - 1]!, b = valued[k]!;
+    const minOrder = compareStatBytes(type, mins[a]!, mins[b]!), maxOrder = compareStatBytes(type, maxs[a]!, maxs[b]!);
+    if (minOrder > 0 || maxOrder > 0) ascending = false;
+    if (minOrder < 0 || maxOrder < 0) descending = false;
+  }
+  return { nullPages, mins, maxs, nullCounts, boundaryOrder: ascending ? 1 : descending ? 2 : 0 };
+}
+
+/** The statistics of a column chunk from those of its pages (`parquetChunkStats` of each, in order). */
+export function combineChunkStats(type: DataType, pages: readonly ParquetChunkStats[]): ParquetChunkStats {
+  let nullCount = 0, min: Uint8Array | null = null, max: Uint8Array | null = null;
+  for (const p of pages) {
+    nullCount += p.nullCount;
+    if (p.min === null || p.max === null) continue;
+    if (min === null || compareStatBytes(type, p.min, min) < 0) min = p.min;
+    if (max === null || compareStatBytes(type, p.max, max) > 0) max = p.max;
+  }
+  return { nullCount, min, max, signedOrder: pages[0]?.signedOrder ?? true };
+}
+
 /** parquet-mr writes no column-chunk statistics whose min and max together take this many bytes or more. */
 export const STATS_BYTES_MAX = 4096;
 
@@ -112,17 +265,17 @@ export interface ChunkIndexes {
   readonly columnIndex: ThriftField[] | null;
   /** ColumnMetaData.size_statistics fields (`sizeStatisticsToThrift`). */
   readonly sizeStatistics: ThriftField[];
+  /** The chunk's statistics (parquet-mr rules, `statisticsToThrift`). */
+  readonly statistics: ParquetChunkStats;
 }
 
 /** One file written by parquet-wasm holding one row group, and what to put in its footer. */
 export interface ParquetPart {
   readonly bytes: Uint8Array;
-  /** Per leaf column (footer order): exact statistics, or null to keep what parquet-wasm wrote. */
-  readonly stats: readonly (ParquetChunkStats | null)[];
   /**
-   * Per leaf column: given the first row (within the part) of each of the chunk's pages, from
-   * parquet-wasm's offset index, its column index and size statistics; or null to keep
-   * parquet-wasm's.
+   * Per leaf column (footer order): given the first row (within the part) of each of the
+   * chunk's pages, from parquet-wasm's offset index, its exact statistics, column index and
+   * size statistics; or null to keep parquet-wasm's.
    */
   readonly indexes: readonly (((pageFirstRows: readonly number[]) => ChunkIndexes) | null)[];
 }
@@ -196,8 +349,8 @@ interface ChunkOut {
 /**
  * One Parquet file made of `parts` (each parquet-wasm's file of one row group), row group i
  * from part i, in Java's footer shape: schema `expected` (see rewrite rules in the header), no
- * `ARROW:schema` entry, each row group's column-chunk statistics replaced by `stats` where
- * given, page offsets moved to the pages' new places, then every column index and every offset
+ * `ARROW:schema` entry, each column chunk's statistics, size statistics and column index
+ * replaced by the part's `indexes` where given, page offsets moved to the pages' new places, then every column index and every offset
  * index (parquet-mr's order) and the footer. Requires: `expected` is `paimonParquetSchema` of
  * the fields every part was written from; `parts` not empty. Throws LakeError("unsupported")
  * when a part's physical layout differs from `expected` or it holds other than one row group,
@@ -235,7 +388,6 @@ export function assembleParquetFile(parts: readonly ParquetPart[], expected: rea
       return part.bytes.subarray(at, at + length);
     };
     const chunks = columns.map((c, k): ChunkOut => {
-      const stats = part.stats[k] ?? null;
       const offsetIndex = indexBytes(c, OFFSET_INDEX_OFFSET, OFFSET_INDEX_LENGTH);
       const indexOf = part.indexes[k] ?? null;
       let own: ChunkIndexes | null = null;
@@ -243,6 +395,7 @@ export function assembleParquetFile(parts: readonly ParquetPart[], expected: rea
         if (offsetIndex === null) throw new LakeError("unsupported", "parquet writer: parquet-wasm wrote no offset index, so the pages of a column index are unknown");
         own = indexOf(structs(thriftField(decodeThriftStruct(offsetIndex).struct, 1), "page_locations").map((loc) => i64Of(loc, 3) ?? 0));
       }
+      const stats = own === null ? null : own.statistics;
       const fields = c.filter((f) => f.id < OFFSET_INDEX_OFFSET || f.id > COLUMN_INDEX_LENGTH).map((f): ThriftField => {
         if (f.id === COLUMN_CHUNK_FILE_OFFSET && f.value.kind === "i64" && f.value.value !== 0n) return { id: f.id, value: shifted(f.value, shift) };
         if (f.id !== COLUMN_CHUNK_META || f.value.kind !== "struct") return f;

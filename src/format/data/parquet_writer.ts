@@ -10,9 +10,15 @@
  * dictionary (RLE_DICTIONARY) values and RLE levels, which Paimon ≤ 1.1 readers require;
  * compression from `parquet.compression` / `file.compression` (per level for primary-key
  * files): zstd (arrow-rs level 1, Java's default level; another `file.compression.zstd-level`
- * only changes the file size, not its content), snappy or none. Footer statistics are on
- * (other engines prune with them), except for top-level FLOAT/DOUBLE columns holding NaN,
- * where Parquet writers disagree on NaN and we write none.
+ * only changes the file size, not its content), snappy or none. Dictionary encoding only for
+ * the flat columns parquet-mr keeps it for (dictionary_policy.ts), decided per row group.
+ *
+ * Row groups and footer (`writeParquetFile`): the rows go to parquet-wasm in row groups of at
+ * most ROW_GROUP_ARROW_BYTES_MAX Arrow bytes (one parquet-wasm call each, so its memory stays
+ * bounded), assembled into one file by parquet_footer.ts with parquet-mr's exact column-chunk
+ * statistics, size statistics and column indexes for flat columns (computed here from the
+ * values, buffer_stats.ts; parquet-wasm computes none for them) and parquet-wasm's for nested
+ * columns (BYTE_ARRAY min/max there truncated to 64 bytes, unlike Java).
  *
  * Statistics (file_stats.ts): key stats over the `_KEY_` columns (truncate(128) unless
  * `fields._KEY_<k>.stats-mode`), never dense; value stats over the table columns, dense unless
@@ -27,8 +33,9 @@
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/io/KeyValueDataFileWriter.java
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/io/RowDataFileWriter.java
  *
- * Imports: apache-arrow, errors.ts, spec/*, data_file_fields.ts, file_stats.ts, parquet_arrow.ts,
- * parquet_footer.ts, parquet_schema.ts, parquet_wasm_loader.ts (types).
+ * Imports: apache-arrow, errors.ts, spec/*, buffer_stats.ts, column_buffers.ts (types),
+ * data_file_fields.ts, dictionary_policy.ts, file_stats.ts, parquet_arrow.ts, parquet_footer.ts,
+ * parquet_schema.ts, parquet_wasm_loader.ts (types).
  */
 import { Field, Int64, Int8, makeData, RecordBatch, Schema, Struct, Table, tableToIPC } from "apache-arrow";
 import type { Data } from "apache-arrow";
@@ -39,13 +46,13 @@ import type { DataField } from "../../spec/data_types.ts";
 import type { TableSchema } from "../../spec/schema.ts";
 import { EMPTY_STATS, encodeDenseSimpleStats, encodeSimpleStats, type SimpleStats } from "../../spec/simple_stats.ts";
 import type { Value } from "../../spec/values.ts";
-import { isBufferStatsType, parquetChunkStats, parquetPageIndex } from "./buffer_stats.ts";
+import { isBufferStatsType, parquetChunkStats } from "./buffer_stats.ts";
 import type { ColumnBuffers } from "./column_buffers.ts";
 import { keyColumnFields, SEQUENCE_NUMBER_FIELD, trimmedPrimaryKeyFields, VALUE_KIND_FIELD, dataFileFields } from "./data_file_fields.ts";
 import { dictionarySettings, parquetMrKeepsDictionary, type DictionarySettings } from "./dictionary_policy.ts";
 import { collectColumnStats, columnStatsModes, dataFileStatsMode } from "./file_stats.ts";
 import { encodeParquetArrowData, parquetArrowType } from "./parquet_arrow.ts";
-import { assembleParquetFile, columnIndexToThrift, sizeStatisticsToThrift, type ChunkIndexes, type ParquetPart } from "./parquet_footer.ts";
+import { assembleParquetFile, columnIndexToThrift, combineChunkStats, parquetPageIndex, sizeStatisticsToThrift, type ChunkIndexes, type ParquetPart } from "./parquet_footer.ts";
 import { paimonParquetSchema, type ParquetSchemaElement } from "./parquet_schema.ts";
 import type { ParquetWasmModule } from "./parquet_wasm_loader.ts";
 
@@ -206,21 +213,19 @@ function leafCounts(elements: readonly ParquetSchemaElement[]): number[] {
   return Array.from({ length: elements[0]!.numChildren ?? 0 }, walk);
 }
 
-function hasNaN(type: DataField["type"], c: ColumnBuffers | null, start: number, end: number): boolean {
-  if (c === null || (type.root !== "FLOAT" && type.root !== "DOUBLE")) return false;
-  const d = c.data;
-  const view = type.root === "FLOAT" ? new Float32Array(d.buffer, d.byteOffset, c.length) : new Float64Array(d.buffer, d.byteOffset, c.length);
-  const v = c.validity;
-  for (let i = start; i < end; i++) if (Number.isNaN(view[i]!) && (v === null || (v[i >> 3]! & (1 << (i & 7))) !== 0)) return true;
-  return false;
-}
-
 function encodeIpc(columns: readonly PhysicalColumn[], start: number, count: number, whole: boolean): Uint8Array {
   const arrowFields = columns.map((c) => new Field(c.field.name, c.data.type, c.field.type.nullable));
   const children = columns.map((c) => (whole ? c.data : c.data.slice(start, count)));
   const batch = new RecordBatch(new Schema(arrowFields), makeData({ type: new Struct(arrowFields), length: count, nullCount: 0, children }));
   return tableToIPC(new Table([batch]), "stream");
 }
+
+/**
+ * Rows arrow-rs encodes between two checks of the page limits. 1000 divides parquet-mr's (and
+ * arrow-rs's) 20,000-row page limit, so row-limited pages close at 20,000 rows as Java's do
+ * (arrow-rs's default of 1024 closes them at 20,480).
+ */
+const WRITE_BATCH_ROWS = 1000;
 
 function writeParquetPart(pq: ParquetWasmModule, ipc: Uint8Array, settings: ParquetFileSettings, rows: number, plainColumns: readonly string[], noStatsColumns: readonly string[]): Uint8Array {
   const { compression, dictionary } = settings;
@@ -230,7 +235,8 @@ function writeParquetPart(pq: ParquetWasmModule, ipc: Uint8Array, settings: Parq
     .setDictionaryEnabled(dictionary)
     .setEncoding(pq.Encoding.PLAIN)
     .setStatisticsEnabled(pq.EnabledStatistics.Page)
-    .setMaxRowGroupSize(Math.max(1, rows));
+    .setMaxRowGroupSize(Math.max(1, rows))
+    .setWriteBatchSize(WRITE_BATCH_ROWS);
   for (const name of noStatsColumns) builder = builder.setColumnStatisticsEnabled(name, pq.EnabledStatistics.None);
   if (dictionary) for (const name of plainColumns) builder = builder.setColumnDictionaryEnabled(name, false);
   try {
@@ -265,9 +271,8 @@ export function writeParquetFile(pq: ParquetWasmModule, columns: readonly Physic
     // Flat columns: statistics, column index and size statistics are computed here, so parquet-wasm skips them.
     const noStats = columns.filter((c) => c.buffers !== null).map((c) => c.field.name);
     const bytes = writeParquetPart(pq, encodeIpc(columns, start, count, count === rowCount), settings, count, plain, noStats);
-    const stats = columns.flatMap((c, i) => c.buffers === null ? new Array<null>(leaves[i]!).fill(null) : [parquetChunkStats(c.field.type, c.buffers, start, end)]);
     const indexes = columns.flatMap((c, i) => c.buffers === null ? new Array<null>(leaves[i]!).fill(null) : [chunkIndexes(c.field.type, c.buffers, start, end)]);
-    parts.push({ bytes, stats, indexes });
+    parts.push({ bytes, indexes });
   }
   return assembleParquetFile(parts, expected);
 }
@@ -287,11 +292,9 @@ function chunkIndexes(type: DataField["type"], c: ColumnBuffers, start: number, 
       if (type.nullable) def.push(nulls, to - from - nulls);
       else def.push(to - from);
     };
-    const index = parquetPageIndex(type, c, starts, end);
-    starts.forEach((s, p) => {
-      const to = p + 1 < starts.length ? starts[p + 1]! : end;
-      levels(s, to, index === null ? parquetChunkStats(type, c, s, to).nullCount : index.nullCounts[p]!);
-    });
+    const pages = starts.map((s, p) => parquetChunkStats(type, c, s, p + 1 < starts.length ? starts[p + 1]! : end));
+    const index = parquetPageIndex(type, pages);
+    starts.forEach((s, p) => levels(s, p + 1 < starts.length ? starts[p + 1]! : end, pages[p]!.nullCount));
     const chunkRep = [end - start], chunkDef = type.nullable ? [0, 0] : [0];
     for (let p = 0; p < starts.length; p++) {
       if (type.nullable) { chunkDef[0]! += def[2 * p]!; chunkDef[1]! += def[2 * p + 1]!; } else chunkDef[0]! += def[p]!;
@@ -301,7 +304,11 @@ function chunkIndexes(type: DataField["type"], c: ColumnBuffers, start: number, 
       const o = c.offsets!;
       unencoded = o[end]! - o[start]!; // null rows hold no bytes (column_buffers.ts)
     }
-    return { columnIndex: index === null ? null : columnIndexToThrift(index, rep, def), sizeStatistics: sizeStatisticsToThrift(unencoded, chunkRep, chunkDef) };
+    return {
+      columnIndex: index === null ? null : columnIndexToThrift(index, rep, def),
+      sizeStatistics: sizeStatisticsToThrift(unencoded, chunkRep, chunkDef),
+      statistics: combineChunkStats(type, pages),
+    };
   };
 }
 

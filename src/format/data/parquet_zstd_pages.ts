@@ -32,7 +32,7 @@
  */
 import { LakeError } from "../../errors.ts";
 import { crc32 } from "../../util/crc32.ts";
-import { PAGE_TYPE, PARQUET_CODEC, rewriteColumnChunks, withField, type PageInput, type PageOutput } from "./parquet_chunk_rewrite.ts";
+import { PAGE_TYPE, PARQUET_CODEC, rewriteColumnChunks, withField, type OutputBuffer, type PageInput, type PageOutput } from "./parquet_chunk_rewrite.ts";
 import { thriftField, type ThriftField } from "./thrift_compact.ts";
 import type { ZstdCodec } from "./zstd_wasm.ts";
 
@@ -141,6 +141,8 @@ export interface DecompressZstdOptions {
    * chunks are copied as they are. Default: every ZSTD chunk.
    */
   readonly columns?: ReadonlySet<string>;
+  /** Where the decompressed file goes (parquet_chunk_rewrite.ts `OutputBuffer`); default a new array. */
+  readonly output?: OutputBuffer;
 }
 
 /**
@@ -155,7 +157,7 @@ export function decompressZstdChunks(file: Uint8Array, zstd: ZstdCodec, options:
     chunkCodec: (codec, column) =>
       codec === PARQUET_CODEC.ZSTD && (columns === undefined || columns.has(column.split(".")[0]!)) ? PARQUET_CODEC.UNCOMPRESSED : null,
     page: (page) => decompressPage(page, zstd, fileName),
-  }, fileName);
+  }, fileName, options.output);
 }
 
 /** Options of `compressChunksZstd`. */

@@ -9,7 +9,7 @@ import { runCli, type CliHost } from "../../../src/cli/main.ts";
 import type { ObjectStore } from "../../../src/io/store.ts";
 import { RowKind } from "../../../src/spec/row_kind.ts";
 import { readConsumer } from "../../../src/table/consumer_manager.ts";
-import { makeStreamTable, pkDef, type StreamTable } from "../stream/stream_helpers.ts";
+import { makeStreamTable, pkDef, within, type StreamTable } from "../stream/stream_helpers.ts";
 
 interface Tail {
   /** Everything printed so far. */
@@ -39,7 +39,7 @@ function startTail(store: ObjectStore, args: string[]): Tail {
     async interrupt() {
       assert.ok(asked, "tail asked for the interrupt signal");
       controller.abort();
-      return done;
+      return within(done, 5000, "tail after Ctrl-C");
     },
   };
 }
@@ -113,7 +113,7 @@ describe("lakestate tail", () => {
     const st = await table();
     for (const args of [["--from", "yesterday"], ["--poll-ms", "0"], ["--poll-ms", "x"], ["--consumer", "a/b"], ["--columns", "nope"], ["--bogus"]]) {
       const run = startTail(st.store, args);
-      assert.equal(await run.done, 2, args.join(" "));
+      assert.equal(await within(run.done, 5000, "tail with a usage mistake"), 2, args.join(" "));
       assert.match(run.err(), /^lakestate: /);
     }
     const fresh = await makeStreamTable(pkDef());
@@ -123,7 +123,7 @@ describe("lakestate tail", () => {
     // The stream now sleeps before its next look for snapshot 2, which commits and expires meanwhile.
     for (let i = 0; i < 3; i++) await fresh.upsert([{ k: 10 + i, v: "x" }]);
     assert.ok(await fresh.expire(1) >= 2);
-    const code = await run.done;
+    const code = await within(run.done, 10_000, "tail after expiration");
     assert.equal(code, 1);
     assert.match(run.err(), /^lakestate: stream: the next snapshot to read, 2, has expired/);
   });

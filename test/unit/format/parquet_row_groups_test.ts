@@ -17,7 +17,7 @@ import { writeBufferDataFile } from "../../../src/format/data/parquet_buffer_wri
 import { readParquetBuffers, type BufferColumnRequest } from "../../../src/format/data/parquet_arrow_reader.ts";
 import { enableFastParquet } from "../table/fast_read_helpers.ts";
 import { writeDataFile } from "../../../src/format/data/parquet_writer.ts";
-import { thriftField, type ThriftField, type ThriftValue } from "../../../src/format/data/thrift_compact.ts";
+import { decodeThriftStruct, thriftField, type ThriftField, type ThriftValue } from "../../../src/format/data/thrift_compact.ts";
 import type { DataField } from "../../../src/spec/data_types.ts";
 import type { Value } from "../../../src/spec/values.ts";
 import { compareBytes, toHex, utf8Encode } from "../../../src/util/bytes.ts";
@@ -154,9 +154,7 @@ describe("row groups and parquet-mr's column-chunk statistics", () => {
       start += g.rows;
     }
     const back = await readDataFile(out.bytes, { fileName: "g.parquet", fileSchema: schema, readSchema: schema, primaryKey: false });
-    assert.deepEqual(back.columns[5], columns[5]);
-    assert.deepEqual(back.columns[9], columns[9]);
-    assert.deepEqual(back.columns[2], columns[2]);
+    FIELDS.forEach((f, c) => assert.deepEqual(back.columns[c], columns[c], `${f.name} reads back`));
 
     const flat = FIELDS.filter((f) => f.type.root !== "ARRAY");
     const flatSchema = tableSchema(flat, { "parquet.block.size": "40000" });
@@ -198,5 +196,57 @@ describe("row groups and parquet-mr's column-chunk statistics", () => {
     } finally {
       await remove();
     }
+  });
+
+  test("column index per page as parquet-mr: truncated strings, null pages, boundary order, level histograms", async () => {
+    const rows = 45_000; // pages close at 20,000 rows
+    const fields = [field(0, "up", "INT NOT NULL"), field(1, "down", "BIGINT"), field(2, "s", "STRING"), field(3, "z", "DOUBLE")];
+    const columns: Value[][] = [
+      Array.from({ length: rows }, (_, r) => r),
+      Array.from({ length: rows }, (_, r) => (r >= 20_000 && r < 40_000 ? null : BigInt(rows - r))),
+      Array.from({ length: rows }, (_, r) => (r % 7 === 0 ? null : `${"q".repeat(70)}${String(r).padStart(6, "0")}`)),
+      Array.from({ length: rows }, (_, r) => (r % 2 === 0 ? 0 : -0)),
+    ];
+    const out = writeDataFile(columns, { schema: tableSchema(fields), primaryKey: false, parquetWasm: await parquetWasm() });
+    const footer = decodeParquetFooter(out.bytes);
+    const chunks = listOf(thriftField(structOf(listOf(thriftField(footer, 4))[0]), 1)).map((c) => structOf(c));
+    const region = (c: readonly ThriftField[], at: number, length: number): readonly ThriftField[] => {
+      const o = thriftField(c, at), n = thriftField(c, length);
+      assert.ok(o?.kind === "i64" && n?.kind === "i32");
+      return decodeThriftStruct(out.bytes.subarray(Number(o.value), Number(o.value) + n.value)).struct;
+    };
+    const ints = (v: ThriftValue | undefined) => listOf(v).map((x) => Number((x as { value: bigint }).value));
+    const hexes = (v: ThriftValue | undefined) => listOf(v).map((x) => toHex((x as { value: Uint8Array }).value));
+    const le = (x: number | bigint, bytes: 4 | 8) => { const b = new Uint8Array(bytes); if (bytes === 4) new DataView(b.buffer).setInt32(0, Number(x), true); else new DataView(b.buffer).setBigInt64(0, BigInt(x), true); return toHex(b); };
+    const firstRows = chunks.map((c) => listOf(thriftField(region(c, 4, 5), 1)).map((loc) => Number((thriftField(structOf(loc), 3) as { value: bigint }).value)));
+    assert.deepEqual(firstRows[0], [0, 20_000, 40_000]);
+    const ci = chunks.map((c) => region(c, 6, 7));
+    // up: ascending ints, REQUIRED: one definition level per page.
+    assert.deepEqual(hexes(thriftField(ci[0]!, 2)), [le(0, 4), le(20_000, 4), le(40_000, 4)]);
+    assert.deepEqual(hexes(thriftField(ci[0]!, 3)), [le(19_999, 4), le(39_999, 4), le(44_999, 4)]);
+    assert.equal((thriftField(ci[0]!, 4) as { value: number }).value, 1, "ASCENDING");
+    assert.deepEqual(ints(thriftField(ci[0]!, 7)), [20_000, 20_000, 5_000]);
+    assert.deepEqual(ints(thriftField(ci[0]!, 6)), [20_000, 20_000, 5_000]);
+    // down: descending with a null page in the middle; OPTIONAL: [nulls, values] per page.
+    assert.deepEqual(listOf(thriftField(ci[1]!, 1)).map((x) => (x as { value: boolean }).value), [false, true, false]);
+    assert.deepEqual(hexes(thriftField(ci[1]!, 2)), [le(25_001, 8), "", le(1, 8)]);
+    assert.equal((thriftField(ci[1]!, 4) as { value: number }).value, 2, "DESCENDING");
+    assert.deepEqual(ints(thriftField(ci[1]!, 5)), [0, 20_000, 0]);
+    assert.deepEqual(ints(thriftField(ci[1]!, 7)), [0, 20_000, 20_000, 0, 0, 5_000]);
+    // s: 76-byte strings cut to 64 bytes, the max with its last byte incremented.
+    const page0 = columns[2]!.slice(0, 20_000).filter((v): v is string => v !== null).sort();
+    assert.equal(hexes(thriftField(ci[2]!, 2))[0], toHex(utf8Encode(page0[0]!).slice(0, 64)));
+    const maxCut = utf8Encode(page0.at(-1)!).slice(0, 64);
+    maxCut[63]! += 1;
+    assert.equal(hexes(thriftField(ci[2]!, 3))[0], toHex(maxCut));
+    // z: zeros only: -0.0 as min and +0.0 as max on every page.
+    assert.deepEqual(hexes(thriftField(ci[3]!, 2)), Array(3).fill("0000000000000080"));
+    assert.deepEqual(hexes(thriftField(ci[3]!, 3)), Array(3).fill("0000000000000000"));
+    // Size statistics of the chunk: unencoded bytes of BYTE_ARRAY values, level histograms.
+    const size = structOf(thriftField(structOf(thriftField(chunks[2]!, 3)), 16));
+    assert.equal(Number((thriftField(size, 1) as { value: bigint }).value), columns[2]!.reduce((n: number, v) => n + (v === null ? 0 : 76), 0));
+    assert.deepEqual(ints(thriftField(size, 3)), [columns[2]!.filter((v) => v === null).length, columns[2]!.filter((v) => v !== null).length]);
+    // The chunk statistics stay whole.
+    assert.deepEqual(footerStatistics(out.bytes)[0]!.stats.get("s"), oracleStatistics(fields[2]!, columns[2]!));
   });
 });

@@ -23,11 +23,11 @@ describe("validateTableOptions", () => {
     const dir = "paimon/java-tables";
     const cases: [string, boolean][] = [
       ["pk_09.db/pk_09", false], // deletion vectors
-      ["pk_table_scan_and_read_first_row.db/pk_table_scan_and_read_first_row", false], // first-row
+      ["pk_table_scan_and_read_first_row.db/pk_table_scan_and_read_first_row", true], // first-row
       ["pk_table_scan_and_read_mor.db/pk_table_scan_and_read_mor", true],
       ["append_complex_data.db/append_complex_data", true],
       ["append_table_with_alter_table.db/append_table_with_alter_table", true],
-      ["paimon-0.5.db/many_pk_table", false], // changelog-producer input
+      ["paimon-0.5.db/many_pk_table", true], // changelog-producer input
     ];
     for (const [table, writable] of cases) {
       const s = decodeTableSchema(await readFixtureText(`${dir}/${table}/schema/schema-0`));
@@ -48,11 +48,13 @@ describe("validateTableOptions", () => {
     check({ bucket: "2", "file.format": "avro" }, PK, "read");
     assert.throws(() => check({ bucket: "2", "file.format.per.level": "0:orc" }, PK, "read"), isUnsupported(/'file.format.per.level' = "orc"/));
     assert.throws(() => check({ bucket: "2", "deletion-vectors.enabled": "TRUE" }), isUnsupported(/'deletion-vectors.enabled' = "true"/));
-    assert.throws(() => check({ bucket: "2", "merge-engine": "first-row" }), isUnsupported(/'merge-engine' = "first-row"/));
+    check({ bucket: "2", "merge-engine": "first-row" });
+    check({ bucket: "2", "changelog-producer": "input", "sequence.field": "ts", "partial-update.remove-record-on-delete": "true" });
+    assert.throws(() => check({ bucket: "2", "changelog-producer": "full-compaction" }), isUnsupported(/'changelog-producer' = "full-compaction"/));
     assert.throws(() => check({ bucket: "2", "changelog-producer": "lookup" }), isUnsupported(/'changelog-producer' = "lookup"/));
     check({ bucket: "2", "changelog-producer": "lookup" }, PK, "read");
     assert.throws(() => check({ bucket: "2", "data-file.thin-mode": "true" }, PK, "read"), isUnsupported(/'data-file.thin-mode' = "true"/));
-    assert.throws(() => check({ bucket: "2", "sequence.field": "ts" }), isUnsupported(/'sequence.field' = "ts"/));
+    assert.throws(() => check({ bucket: "2", "data-file.external-paths": "s3://b/x" }), isUnsupported(/'data-file.external-paths'/));
     assert.throws(() => check({ bucket: "2", "merge-engine": "aggregation", "fields.v.aggregate-function": "hll_sketch" }, PK, "read"),
       isUnsupported(/'fields.v.aggregate-function' = "hll_sketch"/));
     assert.throws(() => check({ bucket: "2", "manifest.format": "orc" }, PK, "read"), isUnsupported(/'manifest.format' = "orc"/));

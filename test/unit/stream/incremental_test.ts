@@ -137,4 +137,15 @@ describe("Arrow streaming output", () => {
     assert.equal(table.numRows, 2 * values.rowCount);
     assert.deepEqual(arrowRows(table, st.schema.fields), [...batchRows(values), ...batchRows(values)].sort());
   });
+
+  test("insert-only parts share one +I column (sliced): kinds and values stay row-aligned", async () => {
+    const fields = [field(0, "a", "INT")];
+    const part = (n: number, kind: number) => ({ rowCount: n, rowKinds: new Uint8Array(n).fill(kind), values: [Array.from({ length: n }, (_, i) => i)], buffers: null });
+    const table = changeBatchToArrow({ snapshotId: 1n, fields, parts: [part(3000, 0), part(2, 3), part(5, 0)], rowCount: 3007 });
+    const kinds = rowKindsFromArrow(table.getChildAt(0)!);
+    assert.equal(kinds.length, 3007);
+    assert.deepEqual([kinds[0], kinds[2999], kinds[3000], kinds[3001], kinds[3002], kinds[3006]], [0, 0, 3, 3, 0, 0]);
+    assert.deepEqual(table.get(3006)!.toJSON(), { _ROW_KIND: "+I", a: 4 });
+    assert.deepEqual(table.get(3001)!.toJSON(), { _ROW_KIND: "-D", a: 1 });
+  });
 });

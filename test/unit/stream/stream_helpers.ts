@@ -223,3 +223,14 @@ export function expectedFullThenDeltas(history: readonly ModelSnapshot[], at: bi
   const full = history.find((s) => s.id === at)!;
   return [...(full.state.length > 0 ? [{ snapshotId: at, rows: full.state }] : []), ...expectedDeltas(history, at + 1n)];
 }
+
+/** `promise`, or a rejection naming `what` after `ms` (so a stream that waits forever fails the test instead of hanging it). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`stream helpers: ${what} did not settle within ${ms} ms`)), ms); });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
