@@ -35,6 +35,10 @@ export { readSchema, latestSchema, listSchemaIds } from "./table/schema_manager.
 
 // Tables and catalogs.
 export { Table, type ReadOptions, type FilterInput, type FileInfo } from "./api/table.ts";
+export {
+  ChangeStream, StreamScanMode, POLL_INTERVAL_MS_DEFAULT, POLL_INTERVAL_MS_MAX, changeBatchToArrow,
+  type SnapshotChanges, type StreamReadOptions, type IncrementalReadOptions, type AuditLogOptions,
+} from "./api/table_stream.ts";
 export { TableWrite, type WriteInput, type NewWriteOptions, type WriteCommitResult } from "./api/table_write.ts";
 export { TableWriter, type TableWriterOptions } from "./table/write/table_writer.ts";
 export type { DeleteResult } from "./table/delete_where.ts";

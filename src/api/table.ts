@@ -18,6 +18,7 @@
  * different answer).
  * Imports: every lower layer (L7).
  */
+import { auditLogTable, incrementalTable, streamTable, type AuditLogOptions, type ChangeStream, type IncrementalReadOptions, type SnapshotChanges, type StreamReadOptions } from "./table_stream.ts";
 import type { Table as ArrowTable } from "apache-arrow";
 import { LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
@@ -110,6 +111,25 @@ export class Table {
     this.warnings = warnings;
     this.#schemas.set(schema.id, Promise.resolve(schema));
     this.#mergeFactory = schema.primaryKeys.length > 0 ? createMergeFunctionFactory(schema) : null;
+  }
+
+  /**
+   * A streaming read: an async iterator of `{ snapshotId, changes }`, `changes` an Arrow table
+   * whose first column is `_ROW_KIND`. Scan modes, consumers, polling and cancellation as in
+   * src/stream/stream_read.ts. Mirrors Java `ReadBuilder#newStreamScan`.
+   */
+  streamRead(options: StreamReadOptions = {}): ChangeStream<SnapshotChanges> {
+    return streamTable(this, options);
+  }
+
+  /** The changes between two snapshots, timestamps or tags (Java `incremental-between`), `_ROW_KIND` first. */
+  incremental(options: IncrementalReadOptions = {}): Promise<ArrowTable> {
+    return incrementalTable(this, options);
+  }
+
+  /** The `$audit_log` system table: every row of a snapshot with its `_ROW_KIND`. */
+  auditLog(options: AuditLogOptions = {}): Promise<ArrowTable> {
+    return auditLogTable(this, options);
   }
 
   /** Opens the table whose directory is the root of `store`. */

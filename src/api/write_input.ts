@@ -39,7 +39,11 @@ const TYPED: Readonly<Record<string, readonly [number, number, InputColumn["kind
   FLOAT: [Type.Float, 1, "f32"], DOUBLE: [Type.Float, 2, "f64"], DATE: [Type.Date, 0, "i32"],
 };
 
-/** The typed column of `vector` when its Arrow type is the Paimon type's layout, else null. */
+/**
+ * The typed column of `vector` when its Arrow type is the Paimon type's layout, else null.
+ * A sliced arrow-js Data has its value (and offset) buffers already sliced; its `offset` only
+ * applies to the validity bitmap.
+ */
 function typedColumn(vector: Vector, field: DataField): InputColumn | null {
   const spec = TYPED[field.type.root];
   if (spec === undefined) return null;
@@ -56,14 +60,14 @@ function typedColumn(vector: Vector, field: DataField): InputColumn | null {
   let data: TypedChunk;
   if (chunks.length === 1) {
     const d = chunks[0]!;
-    data = (d.values as TypedChunk).subarray(d.offset, d.offset + d.length);
+    data = (d.values as TypedChunk).subarray(0, d.length);
   } else {
     const first = chunks[0]?.values as TypedChunk | undefined;
     const Ctor = (first?.constructor ?? Int32Array) as new (n: number) => TypedChunk;
     data = new Ctor(n);
     let at = 0;
     for (const d of chunks) {
-      (data as Float64Array).set((d.values as Float64Array).subarray(d.offset, d.offset + d.length), at);
+      (data as Float64Array).set((d.values as Float64Array).subarray(0, d.length), at);
       at += d.length;
     }
   }
@@ -113,22 +117,31 @@ function varColumn(vector: Vector, field: DataField): InputColumn | null {
   if (chunks.some((d) => d.type.typeId !== wanted)) return null;
   const n = vector.length;
   let total = 0;
-  for (const d of chunks) total += d.valueOffsets[d.offset + d.length]! - d.valueOffsets[d.offset]!;
-  const data = new Uint8Array(total);
-  const offsets = new Int32Array(n + 1);
+  for (const d of chunks) total += d.valueOffsets[d.length]! - d.valueOffsets[0]!;
+  // One chunk whose offsets start at 0 is taken as it is (views, as typedColumn does); else copied.
+  const only = chunks.length === 1 && chunks[0]!.valueOffsets[0] === 0 ? chunks[0]! : null;
+  const data = only === null ? new Uint8Array(total) : (only.values as Uint8Array).subarray(0, total);
+  const offsets = only === null ? new Int32Array(n + 1) : (only.valueOffsets as Int32Array).subarray(0, n + 1);
   let valid: Uint8Array | null = vector.nullCount > 0 ? new Uint8Array(n) : null;
   let at = 0, row = 0;
-  for (const d of chunks) {
-    const o = d.valueOffsets as Int32Array, first = o[d.offset]!;
-    data.set((d.values as Uint8Array).subarray(first, o[d.offset + d.length]!), at);
+  for (const d of only === null || valid !== null ? chunks : []) {
+    if (only !== null) { // views: the validity only
+      for (let i = 0; i < d.length; i++) {
+        const bit = d.offset + i;
+        valid![i] = d.nullCount <= 0 || (d.nullBitmap![bit >> 3]! & (1 << (bit & 7))) !== 0 ? 1 : 0;
+      }
+      continue;
+    }
+    const o = d.valueOffsets as Int32Array, first = o[0]!;
+    data.set((d.values as Uint8Array).subarray(first, o[d.length]!), at);
     for (let i = 0; i < d.length; i++) {
-      offsets[row + i + 1] = at + o[d.offset + i + 1]! - first;
+      offsets[row + i + 1] = at + o[i + 1]! - first;
       if (valid !== null) {
         const bit = d.offset + i;
         valid[row + i] = d.nullCount <= 0 || (d.nullBitmap![bit >> 3]! & (1 << (bit & 7))) !== 0 ? 1 : 0;
       }
     }
-    at += o[d.offset + d.length]! - first;
+    at += o[d.length]! - first;
     row += d.length;
   }
   if (valid !== null && valid.every((v) => v === 1)) valid = null;

@@ -13,7 +13,9 @@
  * Invariants: the caller's explicit fields win over dynamic options, which win over the
  * schema's options; a scan mode Java rejects for streaming reads (`incremental`, tags,
  * watermarks) or one lakestate does not implement (`compacted-full`, `from-file-creation-time`,
- * `from-creation-timestamp`) is LakeError("unsupported") naming it, never another mode.
+ * `from-creation-timestamp`) is LakeError("unsupported") naming it, never another mode; so are
+ * `scan.bounded.watermark`, `streaming.read.snapshot.delay` and postpone-bucket tables with a
+ * changelog producer (Java reads only their real buckets).
  * Imports: errors.ts, spec (core_options, core_options_types, core_options_view,
  * java_timestamp_parse).
  */
@@ -21,7 +23,7 @@ import { LakeError } from "../errors.ts";
 import {
   optionBoolean, optionDurationMs, optionEnum, optionLong, optionRaw, optionString, parseLongOption,
 } from "../spec/core_options.ts";
-import { ChangelogProducer, type OptionMap } from "../spec/core_options_types.ts";
+import { BUCKET_POSTPONE, ChangelogProducer, type OptionMap } from "../spec/core_options_types.ts";
 import { CoreOptions } from "../spec/core_options_view.ts";
 import { parseTimestampText } from "../spec/java_timestamp_parse.ts";
 
@@ -163,6 +165,14 @@ export function resolveStreamOptions(schemaOptions: OptionMap, request: StreamRe
   optionEnum(options, "consumer.mode"); // validated: both modes behave alike for one reader (see stream_read.ts)
   const view = new CoreOptions(options);
   const changelogProducer = view.changelogProducer;
+  // Options that change what Java's stream returns, which lakestate does not implement yet:
+  // refused rather than ignored.
+  for (const key of ["scan.bounded.watermark", "streaming.read.snapshot.delay"]) {
+    if (options[key] !== undefined) throw new LakeError("unsupported", `stream: option ${key} is not supported by lakestate's streaming reads`);
+  }
+  if (view.bucket === BUCKET_POSTPONE && changelogProducer !== ChangelogProducer.NONE) {
+    throw new LakeError("unsupported", `stream: streaming reads of postpone-bucket tables (bucket = -2) with changelog-producer ${changelogProducer} are not supported`);
+  }
   const readOverwrite = primaryKey ? optionBoolean(options, "streaming-read-overwrite")! : optionBoolean(options, "streaming-read-append-overwrite")!;
   if (primaryKey && readOverwrite && (changelogProducer === ChangelogProducer.LOOKUP || changelogProducer === ChangelogProducer.FULL_COMPACTION)) {
     throw invalid(`streaming-read-overwrite cannot be true with changelog-producer ${changelogProducer} (it would read changes twice; Java rejects it too)`);

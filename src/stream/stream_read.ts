@@ -16,8 +16,8 @@
  *
  * Cancellation: `return()` (a `break` out of `for await`) or aborting `signal` ends the stream
  * at once: a pending `next()` resolves `{ done: true }` immediately, the poll timer is cleared,
- * and nothing is written afterwards except an acknowledgement already under way. An abort is
- * not an error.
+ * and nothing is written afterwards except an acknowledgement already requested (a `next()`
+ * called before the abort acknowledges the previous item). An abort is not an error.
  *
  * Consumers (`consumerId`): progress is stored as Java stores it, `{"nextSnapshot": N}` in
  * `consumer/consumer-<id>`, meaning "every snapshot below N is consumed". Acknowledgement
@@ -28,7 +28,9 @@
  *    to read, so expiration keeps it from the start;
  *  - before sleeping, when snapshots without changes were passed over since the last write.
  * A stream restarted with the same consumer id resumes at the stored N (a consumer takes
- * precedence over the scan mode unless `consumer.ignore-progress`).
+ * precedence over the scan mode unless `consumer.ignore-progress`). Calls are serialized: a
+ * `next()` issued while another is pending acknowledges that one's item as soon as it is
+ * returned, so ask for the next item only once the previous one is processed (`for await` does).
  * Delivery guarantee: every snapshot from the stored position on is delivered, in order, none
  * skipped (an expired one is an error); a snapshot is delivered again only when the process
  * stopped after receiving it and before acknowledging it (at most that one snapshot). This is
@@ -68,7 +70,6 @@ export interface ChangeStreamOptions extends StreamReadOptions {
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
-
 
 /** Waits `ms`, or less when `signal` aborts; leaves no timer or listener behind. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -178,9 +179,10 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
   }
 
   async #step(): Promise<IteratorResult<T>> {
-    if (this.#finished) return DONE;
     try {
+      // The call to next() acknowledged the previous item even when an abort came right after it.
       await this.#acknowledge();
+      if (this.#finished) return DONE;
       if (this.#nextSnapshotId === null) {
         const first = await this.#start();
         if (first !== null) return first;
@@ -191,6 +193,7 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
       // Nothing is pending here (no timer), so there is nothing to cancel.
       this.#finished = true;
       this.#userSignal?.removeEventListener("abort", this.#onUserAbort);
+      this.#ahead.clear();
       throw error;
     }
   }

@@ -81,6 +81,8 @@ function fixedSizes(type: DataType): { raw: number; entry: number } | null {
  * end(i))`): open addressing over row numbers with an FNV-1a hash, equal bytes compared on
  * collision. No JS value per row.
  */
+let scratch = new Int32Array(0);
+
 class ByteValueSet {
   size = 0;
   private readonly slots: Int32Array;
@@ -91,7 +93,10 @@ class ByteValueSet {
   constructor(capacityRows: number, data: Uint8Array, starts: (i: number) => number, ends: (i: number) => number) {
     let n = 16;
     while (n < 2 * capacityRows) n *= 2;
-    this.slots = new Int32Array(n);
+    // One table reused by every probe (a probe runs to its end before the next starts).
+    if (scratch.length < n) scratch = new Int32Array(n);
+    this.slots = scratch.subarray(0, n);
+    this.slots.fill(0);
     this.mask = n - 1;
     this.data = data;
     this.starts = starts;

@@ -176,7 +176,8 @@ export interface ParquetFileSettings {
  * Largest row group, in bytes of its Arrow input. parquet-wasm encodes a whole input in wasm
  * memory (the IPC copy, the decoded arrays, the pages, the output), so a file is written as row
  * groups of at most this size, one parquet-wasm call each: the wasm memory a write needs is
- * bounded by about 3 times this, whatever the file size. Java closes a row group at
+ * bounded by about 4 times this (124 MB measured for the benchmark's rows), whatever the file
+ * size; parquet-wasm's memory grows to that once and never shrinks. Java closes a row group at
  * `parquet.block.size` (128 MiB of buffered pages); a smaller `parquet.block.size` applies here
  * too (`rowGroupBytesMaxOf`), counted in Arrow bytes.
  */
@@ -249,11 +250,12 @@ function writeParquetPart(pq: ParquetWasmModule, ipc: Uint8Array, settings: Parq
 /**
  * Writes `columns` (the physical columns of a data file, `rowCount` rows each) as one Parquet
  * file in Java's layout: row groups of at most `settings.rowGroupBytesMax` Arrow bytes, each
- * written by parquet-wasm (data page v1, PLAIN or dictionary, page statistics for the column
- * indexes), then assembled with Java's schema and parquet-mr's exact column-chunk statistics
- * for flat columns (parquet_footer.ts). Flat columns parquet-mr would write PLAIN are written
- * PLAIN (dictionary_policy.ts, decided per row group as parquet-mr does); FLOAT/DOUBLE columns
- * holding a NaN in a row group get no column index there (parquet-mr drops it). Requires:
+ * written by parquet-wasm (data page v1, PLAIN or dictionary; statistics only for nested
+ * columns), then assembled by parquet_footer.ts with Java's schema and, for flat columns,
+ * parquet-mr's exact column-chunk statistics, size statistics and column indexes computed here
+ * from the values and the page boundaries parquet-wasm chose. Flat columns parquet-mr would
+ * write PLAIN are written PLAIN (dictionary_policy.ts, decided per row group as parquet-mr
+ * does); FLOAT/DOUBLE chunks holding a NaN get no column index (parquet-mr drops it). Requires:
  * every column `rowCount` long, rowCount >= 1. Throws LakeError("io") when parquet-wasm fails.
  */
 export function writeParquetFile(pq: ParquetWasmModule, columns: readonly PhysicalColumn[], rowCount: number, settings: ParquetFileSettings): Uint8Array<ArrayBuffer> {
@@ -314,7 +316,8 @@ function chunkIndexes(type: DataField["type"], c: ColumnBuffers, start: number, 
 
 /** The ColumnBuffers view of flat Arrow Data written by `encodeParquetArrowData` (null for nested types). */
 function flatBuffers(type: DataField["type"], data: Data): ColumnBuffers | null {
-  if (!isBufferStatsType(type)) return null;
+  const timestamp0 = (type.root === "TIMESTAMP" || type.root === "TIMESTAMP_LTZ") && type.precision === 0; // int64 millis like p 1..3
+  if (!isBufferStatsType(type) && !timestamp0) return null;
   const validity = data.nullCount > 0 && data.nullBitmap !== undefined ? data.nullBitmap as Uint8Array<ArrayBuffer> : null;
   const base = { length: data.length, nullCount: validity === null ? 0 : data.nullCount, validity };
   const values = data.values as ArrayBufferView;

@@ -122,6 +122,16 @@ describe("Arrow tables", () => {
     assert.deepEqual(await visibleRows(store), ['1n|1|"a"|0.5|null', '3n|null|"y"|null|null', '4n|null|""|1e+300|null', '5n|5|"e"|2|null']);
   });
 
+  test("sliced Arrow string columns (offsets not starting at 0, nulls, empty values) are written as sliced", async () => {
+    const fields = [field(0, "k", "INT NOT NULL"), field(1, "s", "STRING")];
+    const { store, table } = await makeTable({ fields, primaryKeys: ["k"], options: { bucket: "1" } });
+    const whole = new ArrowTable({ k: vectorFromArray([1, 2, 3, 4, 5, 6], new Int32()), s: vectorFromArray(["", null, "bb", "ccc", null, "ε"], new Utf8()) });
+    await table.write(whole.slice(1, 5)); // keys 2..5: the slice of s starts at a null row
+    assert.deepEqual(await visibleRows(store), ["2|null", '3|"bb"', '4|"ccc"', "5|null"]);
+    await table.write(whole.slice(0, 1)); // offsets start at 0, one empty value
+    assert.deepEqual(await visibleRows(store), ['1|""', "2|null", '3|"bb"', '4|"ccc"', "5|null"]);
+  });
+
   test("several record batches and Arrow types other than the column's own layout", async () => {
     const fields = [field(0, "k", "INT NOT NULL"), field(1, "v", "BIGINT")];
     const { store, table } = await makeTable({ fields, primaryKeys: ["k"], options: { bucket: "1" } });

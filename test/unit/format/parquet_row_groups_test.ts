@@ -1,18 +1,22 @@
-// Goal: the data files both Parquet writers produce carry parquet-mr's exact column-chunk
+// Goal: the data files both Parquet writers produce carry parquet-mr 1.15's exact column-chunk
 // statistics per row group (whole min/max bytes however long, the deprecated min/max only for
-// signed orders, nothing at all past 4 KiB, Double.compare order with NaN as max), are split
-// into row groups of bounded size that every reader puts back together, and are the same bytes
-// from writeDataFile and writeBufferDataFile.
+// signed orders, nothing at all past 4 KiB, Double.compare order with NaN as max), its column
+// indexes (per-page min/max cut by BinaryTruncator's rules, null pages, boundary order, level
+// histograms, none for a NaN chunk) and size statistics; are split into row groups of bounded
+// size that every reader puts back together; and are the same bytes from writeDataFile and
+// writeBufferDataFile.
 // Method: write seeded random columns with a small `parquet.block.size` (many row groups), decode
 // the footer, and compare every flat column chunk's Statistics with an oracle computed here from
 // the values of that row group's rows (independent encoders for each physical type); read the
-// file back with readDataFile and with DuckDB; write the same rows with writeBufferDataFile from
-// the fast reader's buffers and compare bytes.
+// file back with readDataFile and DuckDB; write the same rows with writeBufferDataFile from the
+// fast reader's buffers and compare bytes. Column indexes: a 45,000-row file (pages of 20,000
+// rows) with ascending, descending-with-a-null-page, long-string and signed-zero columns,
+// checked page by page against values computed here; the truncator on hand-made byte strings.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { assert, describe, seededRandom, test } from "../../harness.ts";
 import { readDataFile } from "../../../src/format/data/data_file_reader.ts";
-import { decodeParquetFooter } from "../../../src/format/data/parquet_footer.ts";
+import { decodeParquetFooter, truncateBinaryStat } from "../../../src/format/data/parquet_footer.ts";
 import { writeBufferDataFile } from "../../../src/format/data/parquet_buffer_writer.ts";
 import { readParquetBuffers, type BufferColumnRequest } from "../../../src/format/data/parquet_arrow_reader.ts";
 import { enableFastParquet } from "../table/fast_read_helpers.ts";
@@ -248,5 +252,20 @@ describe("row groups and parquet-mr's column-chunk statistics", () => {
     assert.deepEqual(ints(thriftField(size, 3)), [columns[2]!.filter((v) => v === null).length, columns[2]!.filter((v) => v !== null).length]);
     // The chunk statistics stay whole.
     assert.deepEqual(footerStatistics(out.bytes)[0]!.stats.get("s"), oracleStatistics(fields[2]!, columns[2]!));
+  });
+
+  test("BinaryTruncator rules: UTF-8 cut at a character boundary, max incremented, other bytes cut plainly", () => {
+    const text = utf8Encode("a" + "é".repeat(40)); // 81 bytes; byte 64 falls inside an é
+    assert.equal(toHex(truncateBinaryStat(text, 64, false)), toHex(text.slice(0, 63)));
+    const max = text.slice(0, 63);
+    max[62] = 0xaa; // é (c3 a9) becomes ê (c3 aa)
+    assert.equal(toHex(truncateBinaryStat(text, 64, true)), toHex(max));
+    const raw = Uint8Array.from({ length: 70 }, (_, i) => (i < 63 ? 0xfe : 0xff)); // not UTF-8
+    assert.equal(toHex(truncateBinaryStat(raw, 64, false)), toHex(raw.slice(0, 64)));
+    const rawMax = raw.slice(0, 64);
+    rawMax[63] = 0; rawMax[62] = 0xff; // 0xff overflows, the carry bumps the byte before
+    assert.equal(toHex(truncateBinaryStat(raw, 64, true)), toHex(rawMax));
+    const short = utf8Encode("short");
+    assert.equal(truncateBinaryStat(short, 64, true), short, "values within the limit are kept");
   });
 });

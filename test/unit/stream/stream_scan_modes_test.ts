@@ -105,6 +105,7 @@ describe("primary-key table, changelog-producer none", () => {
     assert.throws(() => openChangeStream(st.table, { options: { "scan.mode": "compacted-full" } }), (e: Error & { code?: string }) => e.code === "unsupported");
     assert.throws(() => openChangeStream(st.table, { pollIntervalMs: 0 }), /poll interval 0 ms/);
     assert.throws(() => openChangeStream(st.table, { columns: ["nope"] }), /column "nope" does not exist/);
+    assert.throws(() => openChangeStream(st.table, { options: { "scan.bounded.watermark": "5" } }), (e: Error & { code?: string }) => e.code === "unsupported");
   });
 
   test("a from-snapshot id below the earliest snapshot starts at the earliest one (Java clamps)", async () => {
