@@ -31,6 +31,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { loadKernel, type KeyKernel } from "../src/kernel/mod.ts";
 import type { ColumnBuffers } from "../src/format/data/column_buffers.ts";
 import { setFastParquetSource } from "../src/format/data/parquet_arrow_reader.ts";
+import { setZstdWasmSource, zstdWasmCodec } from "../src/format/data/zstd_wasm.ts";
 import { loadParquetWasm, type ParquetWasmModule } from "../src/format/data/parquet_wasm_loader.ts";
 import { MemoryStore } from "../src/io/memory_store.ts";
 import { runCompaction, type CompactContext } from "../src/lsm/compaction/compact_rewriter.ts";
@@ -184,6 +185,9 @@ async function measure(compression: "zstd" | "snappy", perRun: number, options: 
 export async function compactionBench(options: BenchOptions): Promise<Measurement[]> {
   const pq = await loadParquetWasm(WASM_BYTES);
   setFastParquetSource(WASM_BYTES);
+  // As lakestate/node does: ZSTD pages through libzstd wasm (await so the writer sees it loaded).
+  setZstdWasmSource(new Uint8Array(readFileSync(fileURLToPath(import.meta.resolve("@foxglove/wasm-zstd/dist/wasm-zstd.wasm")))));
+  await zstdWasmCodec();
   const loaded = await loadKernel();
   const perRun = options.quick ? 100_000 : 1_000_000;
   return [await measure("zstd", perRun, options, pq, loaded.kernel), await measure("snappy", perRun, options, pq, loaded.kernel)];

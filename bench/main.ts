@@ -3,7 +3,7 @@
  * merge and batched lookups, the WASM kernel against its plain-TypeScript twin and against what
  * a developer would write in plain JS, all in one process and one run.
  *
- * Usage: npm run bench -- [--json] [--quick] [--rounds N] [--only sort|merge|search|read-merge|compaction|ingest|tail]
+ * Usage: npm run bench -- [--json] [--quick] [--rounds N] [--only sort|merge|search|read-merge|compaction|ingest|tail|lookup]
  *   --json   one JSON line per measurement: workload, metric, value, unit, peers, scale, ratios
  *   --quick  sizes / 10 and 3 rounds: a smoke run of a few seconds
  * Fixed seeds, 1 warm-up round, median of --rounds (default 5) interleaved rounds.
@@ -21,6 +21,7 @@ import { readMergeBench } from "./read_merge_bench.ts";
 import { searchBench } from "./search_bench.ts";
 import { sortBench } from "./sort_bench.ts";
 import { tailBench } from "./tail_bench.ts";
+import { lookupBench } from "./lookup_bench.ts";
 
 function parseArgs(argv: string[]): BenchOptions & { only: string | null } {
   const quick = argv.includes("--quick");
@@ -44,6 +45,7 @@ const workloads: Array<[string, () => Measurement[] | Promise<Measurement[]>]> =
   ["compaction", () => compactionBench(options)],
   ["ingest", () => ingestBench(options)],
   ["tail", () => tailBench(options)],
+  ["lookup", () => lookupBench(options)],
 ];
 for (const [name, run] of workloads) {
   if (options.only !== null && options.only !== name) continue;

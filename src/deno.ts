@@ -3,22 +3,26 @@
  * `openTable` that also take a local path or `file://` URL.
  *
  * `import { openCatalog } from "lakestate/deno"` (or this file by path).
- * Imports: mod.ts, api/catalog.ts, io/fs_deno_store.ts.
+ * Imports: mod.ts, api/catalog.ts, io/fs_deno_store.ts, io/s3_store.ts.
  */
 import { Catalog, openTable as openTableInStore } from "./api/catalog.ts";
 import { localWarehousePath } from "./api/sql/exec_session.ts";
 import type { Table } from "./api/table.ts";
 import { DenoFsStore } from "./io/fs_deno_store.ts";
 import type { ObjectStore } from "./io/store.ts";
+import { isS3Url, openS3Url, type S3StoreOptions } from "./io/s3_store.ts";
 import { setFastParquetSource } from "./format/data/parquet_arrow_reader.ts";
+import { setZstdWasmSource } from "./format/data/zstd_wasm.ts";
 
 export * from "./mod.ts";
 export { DenoFsStore, type DenoFsStoreOptions } from "./io/fs_deno_store.ts";
 
 // The fast Parquet path fetches parquet-wasm's module bytes (Deno fetches file: URLs) on first use.
 setFastParquetSource(async () => new Uint8Array(await (await fetch(import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm"))).arrayBuffer()));
+// ZSTD pages go through @foxglove/wasm-zstd's libzstd build (about 3 times parquet-wasm's zstd).
+setZstdWasmSource(async () => new Uint8Array(await (await fetch(import.meta.resolve("@foxglove/wasm-zstd/dist/wasm-zstd.wasm"))).arrayBuffer()));
 
-/** A local directory (path or `file://` URL) or any store. */
+/** A local directory (path or `file://` URL), an `s3://bucket/prefix` URL (with `s3` options) or any store. */
 export type StoreInput = string | URL | ObjectStore;
 
 function pathOf(url: URL): string {
@@ -26,7 +30,8 @@ function pathOf(url: URL): string {
   return decodeURIComponent(url.pathname);
 }
 
-function storeOf(input: StoreInput): ObjectStore {
+function storeOf(input: StoreInput, s3?: S3StoreOptions): ObjectStore {
+  if (typeof input === "string" && isS3Url(input)) return openS3Url(input, s3);
   if (typeof input === "string") return new DenoFsStore(input.startsWith("file:") ? pathOf(new URL(input)) : input);
   if (input instanceof URL) return new DenoFsStore(pathOf(input));
   return input;
@@ -38,14 +43,15 @@ function openSqlCatalog(request: { readonly warehouse: string }): Catalog {
 }
 
 /**
- * Opens a filesystem catalog: `warehouse` is a directory path, a `file://` URL or a store.
+ * Opens a filesystem catalog: `warehouse` is a directory path, a `file://` URL, an
+ * `s3://bucket/prefix` URL (then `s3` gives endpoint, region and credentials) or a store.
  * Its `sql()` opens the local warehouses of `CREATE CATALOG` statements.
  */
-export function openCatalog(options: { warehouse: StoreInput; nowMs?: () => number }): Catalog {
-  return new Catalog(storeOf(options.warehouse), { openCatalog: openSqlCatalog, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
+export function openCatalog(options: { warehouse: StoreInput; s3?: S3StoreOptions; nowMs?: () => number }): Catalog {
+  return new Catalog(storeOf(options.warehouse, options.s3), { openCatalog: openSqlCatalog, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
 }
 
-/** Opens the table in a directory (path or `file://` URL) or at the root of a store. */
-export function openTable(table: StoreInput, options: { name?: string } = {}): Promise<Table> {
-  return openTableInStore(storeOf(table), { name: options.name ?? (typeof table === "string" ? table : table instanceof URL ? table.href : undefined) });
+/** Opens the table in a directory (path or `file://` URL), at an `s3://` URL (with `options.s3`) or at the root of a store. */
+export function openTable(table: StoreInput, options: { name?: string; s3?: S3StoreOptions } = {}): Promise<Table> {
+  return openTableInStore(storeOf(table, options.s3), { name: options.name ?? (typeof table === "string" ? table : table instanceof URL ? table.href : undefined) });
 }

@@ -15,6 +15,8 @@ export type { ObjectStore, ObjectEntry, ObjectStat, ByteRange, RangeReader } fro
 export { openRangeReader, validatePath } from "./io/store.ts";
 export { MemoryStore } from "./io/memory_store.ts";
 export { prefixedStore } from "./io/prefixed_store.ts";
+export { IdbStore, IDB_STORE_NAME_DEFAULT, type IdbStoreOptions } from "./io/idb_store.ts";
+export { S3Store, parseS3Url, isS3Url, openS3Url, type S3StoreOptions, type S3Options, type S3ClientOptions } from "./io/s3_store.ts";
 
 // Paimon spec: types, schema, snapshot, options, paths, rows, buckets, keys.
 export * from "./spec/data_types.ts";
@@ -43,6 +45,10 @@ export { TableWrite, type WriteInput, type NewWriteOptions, type WriteCommitResu
 export { TableWriter, type TableWriterOptions } from "./table/write/table_writer.ts";
 export type { DeleteResult } from "./table/delete_where.ts";
 export type { CompactTableResult } from "./table/table_compact.ts";
+export {
+  TableLookup, LOOKUP_CACHE_BYTES_MAX_DEFAULT, LOOKUP_REFRESH_INTERVAL_MS_DEFAULT, LOOKUP_FULL_LOAD_THRESHOLD_DEFAULT,
+  type NewLookupOptions, type LookupStats, type LookupKey, type LookupRow, type PartitionSelection,
+} from "./api/table_lookup.ts";
 export { Catalog, openCatalog, openTable, parseTableIdentifier } from "./api/catalog.ts";
 export {
   and, or, not, equal, notEqual, lessThan, lessOrEqual, greaterThan, greaterOrEqual, compare, isNull, isNotNull,
@@ -52,6 +58,7 @@ export { parsePredicate, formatPredicate } from "./table/predicate_parser.ts";
 
 // Fast columnar Parquet reads (parquet-wasm): runtime entries register where its wasm comes from.
 export { setFastParquetSource, fastParquetStatus, parquetWriterModule } from "./format/data/parquet_arrow_reader.ts";
+export { setZstdWasmSource, zstdWasmFailure } from "./format/data/zstd_wasm.ts";
 
 // Kernel.
 export { loadKernel, type LoadedKernel, type LoadKernelOptions, type KeyKernel } from "./kernel/mod.ts";

@@ -3,7 +3,7 @@
  * `openTable` that also take a local path or `file://` URL.
  *
  * `import { openCatalog } from "lakestate/node"`. The only entry Node users need.
- * Imports: mod.ts, api/catalog.ts, io/fs_node_store.ts, node:url.
+ * Imports: mod.ts, api/catalog.ts, io/fs_node_store.ts, io/s3_store.ts, node:url.
  */
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -12,18 +12,23 @@ import { localWarehousePath } from "./api/sql/exec_session.ts";
 import type { Table } from "./api/table.ts";
 import { NodeFsStore } from "./io/fs_node_store.ts";
 import type { ObjectStore } from "./io/store.ts";
+import { isS3Url, openS3Url, type S3StoreOptions } from "./io/s3_store.ts";
 import { setFastParquetSource } from "./format/data/parquet_arrow_reader.ts";
+import { setZstdWasmSource } from "./format/data/zstd_wasm.ts";
 
 export * from "./mod.ts";
 export { NodeFsStore, type NodeFsStoreOptions } from "./io/fs_node_store.ts";
 
 // The fast Parquet path loads parquet-wasm's module bytes from the installed package on first use.
 setFastParquetSource(async () => new Uint8Array(await readFile(fileURLToPath(import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm")))));
+// ZSTD pages go through @foxglove/wasm-zstd's libzstd build (about 3 times parquet-wasm's zstd).
+setZstdWasmSource(async () => new Uint8Array(await readFile(fileURLToPath(import.meta.resolve("@foxglove/wasm-zstd/dist/wasm-zstd.wasm")))));
 
-/** A local directory (path or `file://` URL) or any store. */
+/** A local directory (path or `file://` URL), an `s3://bucket/prefix` URL (with `s3` options) or any store. */
 export type StoreInput = string | URL | ObjectStore;
 
-function storeOf(input: StoreInput): ObjectStore {
+function storeOf(input: StoreInput, s3?: S3StoreOptions): ObjectStore {
+  if (typeof input === "string" && isS3Url(input)) return openS3Url(input, s3);
   if (typeof input === "string") return new NodeFsStore(input.startsWith("file:") ? fileURLToPath(input) : input);
   if (input instanceof URL) return new NodeFsStore(fileURLToPath(input));
   return input;
@@ -35,14 +40,15 @@ function openSqlCatalog(request: { readonly warehouse: string }): Catalog {
 }
 
 /**
- * Opens a filesystem catalog: `warehouse` is a directory path, a `file://` URL or a store.
+ * Opens a filesystem catalog: `warehouse` is a directory path, a `file://` URL, an
+ * `s3://bucket/prefix` URL (then `s3` gives endpoint, region and credentials) or a store.
  * Its `sql()` opens the local warehouses of `CREATE CATALOG` statements.
  */
-export function openCatalog(options: { warehouse: StoreInput; nowMs?: () => number }): Catalog {
-  return new Catalog(storeOf(options.warehouse), { openCatalog: openSqlCatalog, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
+export function openCatalog(options: { warehouse: StoreInput; s3?: S3StoreOptions; nowMs?: () => number }): Catalog {
+  return new Catalog(storeOf(options.warehouse, options.s3), { openCatalog: openSqlCatalog, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
 }
 
-/** Opens the table in a directory (path or `file://` URL) or at the root of a store. */
-export function openTable(table: StoreInput, options: { name?: string } = {}): Promise<Table> {
-  return openTableInStore(storeOf(table), { name: options.name ?? (typeof table === "string" ? table : table instanceof URL ? table.href : undefined) });
+/** Opens the table in a directory (path or `file://` URL), at an `s3://` URL (with `options.s3`) or at the root of a store. */
+export function openTable(table: StoreInput, options: { name?: string; s3?: S3StoreOptions } = {}): Promise<Table> {
+  return openTableInStore(storeOf(table, options.s3), { name: options.name ?? (typeof table === "string" ? table : table instanceof URL ? table.href : undefined) });
 }

@@ -47,6 +47,7 @@ import { expirePartitions, type ExpirePartitionsOptions, type PartitionExpireRes
 import type { Tag } from "../spec/snapshot.ts";
 import { expireSnapshots, type ExpireResult as ExpireSnapshotsResult } from "../table/expire_snapshots.ts";
 import { TableWrite, type NewWriteOptions, type WriteCommitResult, type WriteInput } from "./table_write.ts";
+import { TableLookup, type NewLookupOptions } from "./table_lookup.ts";
 
 /** A filter: a predicate built with the `table/predicate.ts` builders, or SQL-like text. */
 export type FilterInput = Predicate | string;
@@ -294,6 +295,15 @@ export class Table {
    */
   newWrite(options: NewWriteOptions = {}): TableWrite {
     return new TableWrite({ store: this.store, schema: this.schema, kernel, parquet: parquetWriterModule }, options);
+  }
+
+  /**
+   * A lookup over this table (api/table_lookup.ts): `get`/`getMany` by primary key, `getAll`/
+   * `getManyAll` by keys covering the bucket key, loading only the buckets probes touch, kept
+   * fresh by `refresh`. Mirrors Java's lookup join (`FileStoreLookupFunction`).
+   */
+  newLookup(options: NewLookupOptions = {}): Promise<TableLookup> {
+    return TableLookup.open(this, options);
   }
 
   /** Writes `rows` and commits them as one batch (a TableWrite used once); see `newWrite`. */

@@ -43,6 +43,11 @@ export interface NewWriteOptions {
   readonly commitUser?: string;
   /** Dynamic table options for this writer (`write-buffer-size`, `write-only`, `target-file-size`, ...). */
   readonly options?: Readonly<Record<string, string>>;
+  /**
+   * The writer's clock, epoch ms (default Date.now): snapshot commit times and the "now" of the
+   * snapshot and partition expiration that run after commits. For simulations and tests.
+   */
+  readonly nowMs?: () => number;
 }
 
 /** What a TableWrite needs to build its writer. */
@@ -69,7 +74,10 @@ export class TableWrite {
   /** The writer, created on first use. */
   #tableWriter(): Promise<TableWriter> {
     this.#writer ??= Promise.all([this.#deps.kernel(), this.#deps.parquet()]).then(([kernel, parquet]) =>
-      new TableWriter(this.#deps.store, this.#deps.schema, { kernel, parquet, commitUser: this.#options.commitUser, options: this.#options.options }));
+      new TableWriter(this.#deps.store, this.#deps.schema, {
+        kernel, parquet, commitUser: this.#options.commitUser, options: this.#options.options,
+        ...(this.#options.nowMs === undefined ? {} : { nowMs: this.#options.nowMs }),
+      }));
     return this.#writer;
   }
 

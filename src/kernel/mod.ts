@@ -7,7 +7,7 @@
  * whose ABI does not match this source is a programmer error (AssertionError), never a reason to
  * fall back. No runtime globals beyond the standard `WebAssembly`.
  *
- * Imports: kernel/kernel.ts, kernel/reference.ts, kernel/wasm_bytes.ts. Mirrors no Java class.
+ * Imports: kernel/kernel.ts, kernel/reference.ts, kernel/reference_bloom.ts, kernel/wasm_bytes.ts. Mirrors no Java class.
  */
 
 import { WasmKernel } from "./kernel.ts";
@@ -21,6 +21,10 @@ export { KERNEL_MERGE_RUNS_MAX, TwinKernel } from "./reference.ts";
 export type { KernelLimits } from "./kernel.ts";
 export { KERNEL_BATCH_BYTES_MAX, KERNEL_BATCH_ROWS_MAX, WasmKernel } from "./kernel.ts";
 export { KERNEL_WASM_BYTES, KERNEL_WASM_SHA256 } from "./wasm_bytes.ts";
+export {
+  BLOOM_BITS_PER_KEY_DEFAULT, bloomBuild, bloomInsert, bloomInsertBlock, bloomMayContain, bloomMayContainBlock, bloomProbe, bloomWordCount,
+  hashBytesPair, hashWordsPair,
+} from "./reference_bloom.ts";
 
 /** Options of `loadKernel`. */
 export interface LoadKernelOptions {

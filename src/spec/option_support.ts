@@ -63,7 +63,7 @@ export const OPTION_SUPPORT = {
   "bucket-mode": { read: ["fixed", "dynamic", "cross-partition", "unaware"], write: ["fixed", "unaware"] },
   "bucket-function.type": { read: ["default", "mod", "hive"], write: ["default"] },
   "merge-engine": { read: ["deduplicate", "partial-update", "aggregation", "first-row"], write: ["deduplicate", "partial-update", "aggregation", "first-row"] },
-  "changelog-producer": { read: ["none", "input", "lookup", "full-compaction"], write: ["none", "input"] },
+  "changelog-producer": { read: ["none", "input", "lookup", "full-compaction"], write: ["none", "input", "lookup", "full-compaction"] },
   "sequence.field": { read: [UNSET, SET], write: [UNSET, SET] },
   "sequence.field.sort-order": { read: ["ascending", "descending"], write: ["ascending", "descending"] },
   "rowkind.field": { read: [UNSET, SET], write: [UNSET, SET] },

@@ -19,8 +19,13 @@
  * removed our input files) is the commit's CommitConflictError; the files written for it are
  * then left for orphan-file cleaning, as after a crash (nothing partial is ever visible).
  *
- * Not supported: tables with deletion vectors and changelog producers lookup/full-compaction
- * (compact_rewriter.ts), postpone buckets (bucket = -2), append deletion vectors.
+ * Changelog: with `changelog-producer` lookup (compactions that push level-0 files up) or
+ * full-compaction (compactions into the max level), the changelog files the compaction writes
+ * are committed as the COMPACT snapshot's changelog (Java's dedicated compaction job does the
+ * same).
+ *
+ * Not supported: tables with deletion vectors (compact_rewriter.ts), postpone buckets
+ * (bucket = -2), append deletion vectors.
  *
  * Mirrors `org.apache.paimon.operation.AbstractFileStoreWrite#compact` with `full` and the
  * `CompactAction` batch job:
@@ -56,6 +61,7 @@ import { pickAppendCompaction, rewriteAppendFiles } from "./append_compact.ts";
 import { commitChanges, type CommitMessage } from "./commit.ts";
 import { planScan, type DataSplit } from "./scan.ts";
 import { readSchema } from "./schema_manager.ts";
+import { BucketFileNamer } from "./write/bucket_writer.ts";
 import { latestSnapshot } from "./snapshot_manager.ts";
 
 const NOUN = "compact";
@@ -143,7 +149,7 @@ export async function compactTable(store: ObjectStore, schema: TableSchema, opts
     const dir = partitionPathOf(partitionFields, split.partitionValues, { legacyName: core.partitionLegacyName, defaultName: core.partitionDefaultName });
     const partitionPath = dir === "" ? "" : dir + "/";
     const nextFileName = dataFileNamer(randomUuid, "parquet", options);
-    let before: DataFileMeta[], after: DataFileMeta[];
+    let before: DataFileMeta[], after: DataFileMeta[], changelog: DataFileMeta[] = [];
     if (mergeFactory !== null) {
       const settings = compactionSettingsFromOptions(options, { needLookup: mergeFactory.needLookup });
       const compareKeys = createFileKeyComparator(logicalTrimmedPrimaryKeysType(schema).fields.map((f) => f.type));
@@ -156,11 +162,13 @@ export async function compactTable(store: ObjectStore, schema: TableSchema, opts
         forceRewriteAllFiles: settings.forceRewriteAllFiles, deletionVectors: core.deletionVectorsEnabled,
       });
       if (plan === null) continue;
+      // One namer for data and changelog files, as Java's DataFilePathFactory of the bucket.
+      const names = new BucketFileNamer(randomUuid, options);
       const result = await runCompaction(plan.unit, levels, {
         store, schema, partitionPath, bucket: split.bucket, kernel: opts.kernel, parquet: opts.parquet, mergeFactory,
-        options: core, nextFileName, nowMs, schemaById,
+        options: core, nextFileName: names.nextDataFile, nextChangelogFileName: names.nextChangelogFile, nowMs, schemaById,
       }, { dropDelete: plan.dropDelete });
-      ({ before, after } = result);
+      ({ before, after, changelog } = result);
     } else {
       if (core.deletionVectorsEnabled) throw new LakeError("unsupported", `${NOUN}: append tables with deletion-vectors.enabled = true cannot be compacted yet`);
       const targetFileSizeBytes = core.targetFileSizeBytes(false);
@@ -172,7 +180,9 @@ export async function compactTable(store: ObjectStore, schema: TableSchema, opts
       });
     }
     if (before.length === 0) continue;
-    messages.push({ partition: split.partition, bucket: split.bucket, totalBuckets: split.totalBuckets, deletedFiles: before, compactAfter: after });
+    messages.push({
+      partition: split.partition, bucket: split.bucket, totalBuckets: split.totalBuckets, deletedFiles: before, compactAfter: after, compactChangelogFiles: changelog,
+    });
   }
   if (messages.length === 0) return { snapshotIds: [], compactedBuckets: 0 };
   const result = await commitChanges(store, {

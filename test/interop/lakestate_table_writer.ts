@@ -11,6 +11,7 @@ import { columnsToArrowTable, ROW_KIND_COLUMN } from "../../src/api/arrow.ts";
 import { join } from "node:path";
 import { openCatalog } from "../../src/api/catalog.ts";
 import { setFastParquetSource } from "../../src/format/data/parquet_arrow_reader.ts";
+import { setZstdWasmSource } from "../../src/format/data/zstd_wasm.ts";
 import type { TableSpec } from "../../src/table/schema_create.ts";
 import type { DataField } from "../../src/spec/data_types.ts";
 import { RowKind, ROW_KIND_SHORT_STRINGS } from "../../src/spec/row_kind.ts";
@@ -19,6 +20,8 @@ import type { RowChange } from "./commit_path_table.ts";
 import { dirStore } from "./interop_support.ts";
 
 setFastParquetSource(async () => new Uint8Array(await readFile(new URL("../../node_modules/parquet-wasm/esm/parquet_wasm_bg.wasm", import.meta.url))));
+// ZSTD pages through libzstd wasm, as lakestate/node writes them: Java-side readers must accept them.
+setZstdWasmSource(async () => new Uint8Array(await readFile(new URL("../../node_modules/@foxglove/wasm-zstd/dist/wasm-zstd.wasm", import.meta.url))));
 
 /** Which API wrote the rows (only the writer now; kept so reports name it). */
 export type WritePath = "table.newWrite";

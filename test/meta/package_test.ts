@@ -14,7 +14,9 @@ const tsconfig = JSON.parse(readFileSync(join(root, "tsconfig.json"), "utf8"));
 const readme = readFileSync(join(root, "README.md"), "utf8");
 
 /** The announced runtime dependencies. Adding one means adding it here and to the README. */
-const ALLOWED_DEPENDENCIES = ["@hpcc-js/wasm-zstd", "apache-arrow", "fzstd", "hyparquet", "parquet-wasm", "tsx"];
+const ALLOWED_DEPENDENCIES = [
+  "@foxglove/wasm-zstd", "@hpcc-js/wasm-zstd", "apache-arrow", "aws4fetch", "comlink", "fzstd", "hyparquet", "idb-keyval", "parquet-wasm", "tsx",
+];
 
 test("runtime dependencies are exactly the announced set, pinned", () => {
   assert.deepEqual(Object.keys(pkg.dependencies).sort(), [...ALLOWED_DEPENDENCIES].sort());

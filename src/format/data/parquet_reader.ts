@@ -32,7 +32,7 @@
  * (parquet_pages.ts: sizes, value counts, page CRC-32s); hyparquet then decodes from those bytes.
  *
  * Imports: errors.ts, util/bytes.ts, data_batch.ts (types), parquet_pages.ts, parquet_values.ts,
- * packages hyparquet and fzstd.
+ * zstd_wasm.ts, packages hyparquet and fzstd.
  */
 import { decompress as zstdDecompress } from "fzstd";
 import { parquetMetadata, parquetRead, type ColumnData, type Compressors, type FileMetaData, type SchemaElement } from "hyparquet";
@@ -40,6 +40,7 @@ import { LakeError } from "../../errors.ts";
 import { utf8Decode } from "../../util/bytes.ts";
 import type { FileColumnRequest, FileColumns, RangeReader } from "./data_batch.ts";
 import { checkColumnChunkPages } from "./parquet_pages.ts";
+import { loadedZstdWasmCodec, zstdWasmCodec } from "./zstd_wasm.ts";
 import { compileParquetConverter, convertParquetColumn, matchParquetChild, type ParquetNode } from "./parquet_values.ts";
 
 /** "PAR1" read as a little-endian u32 (persisted magic at both ends of every Parquet file). */
@@ -123,7 +124,14 @@ function strictString(bytes: Uint8Array | undefined): string | undefined {
 }
 
 const COMPRESSORS: Compressors = {
-  ZSTD: (input, outputLength) => zstdDecompress(input, new Uint8Array(outputLength)),
+  // libzstd wasm when registered and loaded (several times fzstd's speed), else pure-JS fzstd.
+  ZSTD: (input, outputLength) => {
+    const zstd = loadedZstdWasmCodec();
+    if (zstd === null) return zstdDecompress(input, new Uint8Array(outputLength));
+    const out = new Uint8Array(outputLength);
+    zstd.decompressInto(input, out);
+    return out;
+  },
 };
 
 function parseFooter(tail: Uint8Array, sizeBytes: number, fileName: string): FileMetaData {
@@ -300,6 +308,7 @@ export async function readParquetColumns(
   options: { readonly fileName: string },
 ): Promise<FileColumns> {
   const { fileName } = options;
+  await zstdWasmCodec(); // loads the registered libzstd wasm once (null when none: fzstd decodes)
   const md = await readFooter(source, fileName);
   const rowCount = rowCountOf(md, fileName);
   const original = md.schema.map((e) => ({ ...e }));

@@ -55,6 +55,8 @@ import { encodeParquetArrowData, parquetArrowType } from "./parquet_arrow.ts";
 import { assembleParquetFile, columnIndexToThrift, combineChunkStats, parquetPageIndex, sizeStatisticsToThrift, type ChunkIndexes, type ParquetPart } from "./parquet_footer.ts";
 import { paimonParquetSchema, type ParquetSchemaElement } from "./parquet_schema.ts";
 import type { ParquetWasmModule } from "./parquet_wasm_loader.ts";
+import { compressChunksZstd, ZSTD_LEVEL_DEFAULT } from "./parquet_zstd_pages.ts";
+import { loadedZstdWasmCodec } from "./zstd_wasm.ts";
 
 /** Parquet compressions the writer produces (and every lakestate reader decodes). */
 export type ParquetCompression = "zstd" | "snappy" | "none";
@@ -230,9 +232,14 @@ const WRITE_BATCH_ROWS = 1000;
 
 function writeParquetPart(pq: ParquetWasmModule, ipc: Uint8Array, settings: ParquetFileSettings, rows: number, plainColumns: readonly string[], noStatsColumns: readonly string[]): Uint8Array {
   const { compression, dictionary } = settings;
+  // ZSTD through the faster zstd wasm codec when loaded: parquet-wasm writes the pages raw and
+  // parquet_zstd_pages.ts compresses each one at level 1, byte-identical to parquet-wasm's ZSTD.
+  const zstd = compression === "zstd" ? loadedZstdWasmCodec() : null;
+  const codec = zstd !== null ? pq.Compression.UNCOMPRESSED
+    : compression === "zstd" ? pq.Compression.ZSTD : compression === "snappy" ? pq.Compression.SNAPPY : pq.Compression.UNCOMPRESSED;
   let builder = new pq.WriterPropertiesBuilder()
     .setWriterVersion(pq.WriterVersion.V1)
-    .setCompression(compression === "zstd" ? pq.Compression.ZSTD : compression === "snappy" ? pq.Compression.SNAPPY : pq.Compression.UNCOMPRESSED)
+    .setCompression(codec)
     .setDictionaryEnabled(dictionary)
     .setEncoding(pq.Encoding.PLAIN)
     .setStatisticsEnabled(pq.EnabledStatistics.Page)
@@ -241,8 +248,10 @@ function writeParquetPart(pq: ParquetWasmModule, ipc: Uint8Array, settings: Parq
   for (const name of noStatsColumns) builder = builder.setColumnStatisticsEnabled(name, pq.EnabledStatistics.None);
   if (dictionary) for (const name of plainColumns) builder = builder.setColumnDictionaryEnabled(name, false);
   try {
-    return pq.writeParquet(pq.Table.fromIPCStream(ipc), builder.build());
+    const bytes = pq.writeParquet(pq.Table.fromIPCStream(ipc), builder.build());
+    return zstd === null ? bytes : compressChunksZstd(bytes, zstd, { level: ZSTD_LEVEL_DEFAULT });
   } catch (error) {
+    if (error instanceof LakeError) throw error;
     throw new LakeError("io", `${NOUN}: parquet-wasm failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

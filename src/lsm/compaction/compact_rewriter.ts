@@ -18,28 +18,31 @@
  * `dedupColumnsBlocker` finds nothing against it; it may also step aside at run time, and the
  * step is then merged by the general path.
  *
+ * Changelog (changelog_rewriter.ts, Java `ChangelogMergeTreeRewriter`): with
+ * `changelog-producer = full-compaction`, and for tables that need lookup
+ * (`changelog-producer = lookup`, `force-lookup`, first-row), the steps the rewriter's rules
+ * name go through a changelog wrapper instead: lookup wrappers look each key's previous value up
+ * in the levels below the output level (lsm/lookup_levels.ts, cached in `ctx.lookupLevels`
+ * across compactions of a writer), emit changelog files and fold the deeper value in.
+ *
  * Unsupported (LakeError "unsupported"): `deletion-vectors.enabled` (compaction would have to
- * maintain deletion vectors); `changelog-producer` lookup or full-compaction (compaction then
- * produces changelog: issue 5); lookup tables other than first-row (`force-lookup`) when data
- * can lie below the output level (Java's lookup rewriter folds it in; issue 5); data files at
- * external paths. First-row tables are compacted by plain merging: Java's first-row rewriter
- * also drops level-0 records whose key already sits below the output level; we keep them until
- * a later compaction merges them with that level (reads return the same rows either way).
- * Memory: a rewrite step holds all its input and output rows.
+ * maintain deletion vectors); data files at external paths.
+ * Memory: a rewrite step holds all its input and output rows; a lookup step also the files of
+ * deeper levels overlapping its key range.
  *
  * Mirrors https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/mergetree/compact/MergeTreeCompactTask.java
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/mergetree/compact/MergeTreeCompactRewriter.java
  *
  * Imports: errors.ts, kernel (types), spec/*, format/data (readDataFile, parquet types), io
- * (types), lsm (levels, merge_reader, merge_function, rolling writers, compaction plan modules,
- * compact_dedup_columns.ts).
+ * (types), lsm (levels, lookup_levels, merge_reader, merge_function, rolling writers, compaction
+ * plan modules, compact_dedup_columns.ts, changelog_rewriter.ts).
  */
 import { LakeError } from "../../errors.ts";
 import { readDataFile } from "../../format/data/data_file_reader.ts";
 import type { ParquetWasmModule } from "../../format/data/parquet_wasm_loader.ts";
 import type { ObjectStore } from "../../io/store.ts";
 import type { KeyKernel } from "../../kernel/mod.ts";
-import { ChangelogProducer, MergeEngine } from "../../spec/core_options_types.ts";
+import { bytesToNumber, optionMemoryBytes } from "../../spec/core_options.ts";
 import type { CoreOptions } from "../../spec/core_options_view.ts";
 import { FILE_SOURCE, type DataFileMeta } from "../../spec/data_file_meta.ts";
 import { bucketDirName, SCHEMA_DIR, schemaFileName } from "../../spec/paths.ts";
@@ -54,7 +57,11 @@ import { ReducerMergeFunction, type MergeFunction, type TableMergeFunctionFactor
 import { mergeReadRuns, type SortedRunBatch } from "../merge_reader.ts";
 import { writeRollingBuffers } from "../rolling_buffer_writer.ts";
 import { writeRollingFiles, type DataFileTarget } from "../rolling_file_writer.ts";
-import type { SortedRun } from "../sorted_run.ts";
+import { LookupLevels } from "../lookup_levels.ts";
+import { sortedRunOfSingle, type SortedRun } from "../sorted_run.ts";
+import {
+  changelogFileTarget, rewriteOrProduceChangelog, rewriterKindOf, rewritesWithChangelog, upgradeStrategy, type ChangelogRewriteEnv,
+} from "./changelog_rewriter.ts";
 import { dedupColumnsBlocker, mergeDedupColumns, type FetchedFile } from "./compact_dedup_columns.ts";
 import { planCompactTask, upgradeFile } from "./compact_task_plan.ts";
 import type { CompactUnit } from "./compact_unit.ts";
@@ -84,6 +91,10 @@ export interface CompactContext {
   readonly nowMs: () => number;
   /** Schema of a file's `_SCHEMA_ID`; default: read `schema/schema-<id>` from `store` (cached per call). */
   readonly schemaById?: (id: bigint) => Promise<TableSchema>;
+  /** Names of new changelog files (`changelog-file.prefix`, the bucket's namer); required when compaction produces changelog. */
+  readonly nextChangelogFileName?: () => string;
+  /** The bucket's lookup cache, kept across compactions by a writer; default: one per call. */
+  readonly lookupLevels?: LookupLevels;
 }
 
 /** What a compaction did (Java `CompactResult`). */
@@ -92,22 +103,14 @@ export interface CompactResult {
   readonly before: DataFileMeta[];
   /** Files written or upgraded (at the output level), in step order. */
   readonly after: DataFileMeta[];
-  /** Changelog files: always empty (no changelog producer is supported for compaction). */
+  /** Changelog files written (lookup / full-compaction changelog producers), in step order. */
   readonly changelog: DataFileMeta[];
 }
 
-/** Throws LakeError("unsupported") for the tables and units this executor does not serve (file header). */
-export function checkCompactionSupported(unit: CompactUnit, levels: Levels, ctx: Pick<CompactContext, "options" | "mergeFactory">): void {
-  const options = ctx.options;
-  if (options.deletionVectorsEnabled) {
+/** Throws LakeError("unsupported") for the tables this executor does not serve (file header). */
+export function checkCompactionSupported(_unit: CompactUnit, _levels: Levels, ctx: Pick<CompactContext, "options" | "mergeFactory">): void {
+  if (ctx.options.deletionVectorsEnabled) {
     throw new LakeError("unsupported", `${NOUN}: tables with deletion-vectors.enabled = true cannot be compacted yet (compaction would have to maintain deletion vectors)`);
-  }
-  const producer = options.changelogProducer;
-  if (producer === ChangelogProducer.LOOKUP || producer === ChangelogProducer.FULL_COMPACTION) {
-    throw new LakeError("unsupported", `${NOUN}: changelog-producer = ${producer} produces changelog while compacting, which lakestate does not do yet (issue 5, changelog); compaction is refused rather than losing changelog`);
-  }
-  if (ctx.mergeFactory.needLookup && ctx.mergeFactory.mergeEngine !== MergeEngine.FIRST_ROW && unit.outputLevel < levels.nonEmptyHighestLevel) {
-    throw new LakeError("unsupported", `${NOUN}: this table needs lookup compaction (force-lookup): compacting into level ${unit.outputLevel} while level ${levels.nonEmptyHighestLevel} holds data needs Java's lookup rewriter (issue 5); run a full compaction instead`);
   }
 }
 
@@ -144,6 +147,20 @@ function schemaLoader(ctx: CompactContext): (id: bigint) => Promise<TableSchema>
   };
 }
 
+async function readRuns(ctx: CompactContext, schemaOf: (id: bigint) => Promise<TableSchema>, section: readonly SortedRun[]): Promise<SortedRunBatch[]> {
+  const runs: SortedRunBatch[] = [];
+  for (const run of section) {
+    for (const meta of run.files) runs.push({ batch: await readFile(ctx, schemaOf, meta, await fetchFile(ctx, meta)), level: meta.level });
+  }
+  return runs;
+}
+
+async function readFile(ctx: CompactContext, schemaOf: (id: bigint) => Promise<TableSchema>, meta: DataFileMeta, bytes: Uint8Array) {
+  const batch = await readDataFile(bytes, { fileName: meta.fileName, fileSchema: await schemaOf(meta.schemaId), readSchema: ctx.schema, primaryKey: true });
+  if (BigInt(batch.rowCount) !== meta.rowCount) throw new LakeError("corruption", `${NOUN}: data file ${meta.fileName} holds ${batch.rowCount} rows, the manifest says ${meta.rowCount}`);
+  return batch;
+}
+
 async function fetchFile(ctx: CompactContext, file: DataFileMeta): Promise<Uint8Array<ArrayBuffer>> {
   if (file.externalPath !== null) {
     throw new LakeError("unsupported", `${NOUN}: data file ${file.fileName} lives at the external path ${file.externalPath}; external data paths are not supported yet`);
@@ -171,11 +188,7 @@ async function mergeGeneral(sections: readonly (readonly FetchedFile[])[], ctx: 
   const kinds: number[] = [];
   for (const section of sections) {
     const runs: SortedRunBatch[] = [];
-    for (const { meta, bytes } of section) {
-      const batch = await readDataFile(bytes, { fileName: meta.fileName, fileSchema: await schemaOf(meta.schemaId), readSchema: ctx.schema, primaryKey: true });
-      if (BigInt(batch.rowCount) !== meta.rowCount) throw new LakeError("corruption", `${NOUN}: data file ${meta.fileName} holds ${batch.rowCount} rows, the manifest says ${meta.rowCount}`);
-      runs.push({ batch, level: meta.level });
-    }
+    for (const { meta, bytes } of section) runs.push({ batch: await readFile(ctx, schemaOf, meta, bytes), level: meta.level });
     const capture = new SequenceCapture(new ReducerMergeFunction(ctx.mergeFactory.create(fields)));
     const merged = mergeReadRuns(runs, {
       kernel: ctx.kernel, keyTypes, mergeFunction: capture, sequenceComparator: ctx.mergeFactory.sequenceComparator(fields), dropRetracts: false,
@@ -197,17 +210,48 @@ function sectionFiles(sections: readonly (readonly SortedRun[])[]): DataFileMeta
   return sections.map((runs) => runs.flatMap((run) => [...run.files]));
 }
 
+function compactTarget(ctx: CompactContext, level: number): DataFileTarget {
+  return {
+    store: ctx.store, schema: { ...ctx.schema, options: ctx.options.options }, partitionPath: ctx.partitionPath, bucket: ctx.bucket, level,
+    fileSource: FILE_SOURCE.COMPACT, parquet: ctx.parquet, targetFileSizeBytes: ctx.options.targetFileSizeBytes(true), nextFileName: ctx.nextFileName, nowMs: ctx.nowMs,
+  };
+}
+
+/**
+ * A lookup cache for the bucket of `ctx` (files read into `ctx.schema`), for a writer to keep
+ * across its compactions (`CompactContext.lookupLevels`); it keeps at most
+ * `lookup.cache-max-memory-size` of files (storage size) between compactions.
+ */
+export function createLookupLevels(ctx: CompactContext, schemaOf: (id: bigint) => Promise<TableSchema> = schemaLoader(ctx)): LookupLevels {
+  const keyTypes = logicalTrimmedPrimaryKeysType(ctx.schema).fields.map((f) => f.type);
+  const cacheBytesMax = bytesToNumber(optionMemoryBytes(ctx.options.options, "lookup.cache-max-memory-size")!);
+  return new LookupLevels(keyTypes, async (meta) => readFile(ctx, schemaOf, meta, await fetchFile(ctx, meta)), cacheBytesMax);
+}
+
+/** The changelog rewriter of `ctx`'s table over `levels`, or null for plain compaction. */
+function changelogEnv(ctx: CompactContext, levels: Levels, schemaOf: (id: bigint) => Promise<TableSchema>): ChangelogRewriteEnv | null {
+  const kind = rewriterKindOf(ctx.options, ctx.mergeFactory);
+  if (kind === "plain") return null;
+  const lookupLevels = kind === "full-changelog" ? null : ctx.lookupLevels ?? createLookupLevels(ctx, schemaOf);
+  return {
+    kind, schema: ctx.schema, options: ctx.options, mergeFactory: ctx.mergeFactory, kernel: ctx.kernel, levels, lookupLevels,
+    readRuns: (section) => readRuns(ctx, schemaOf, section),
+    compactTarget: (level) => compactTarget(ctx, level),
+    changelogTarget: (level) => {
+      const next = ctx.nextChangelogFileName;
+      if (next === undefined) throw new LakeError("invalid_argument", `${NOUN}: this compaction produces changelog but got no changelog file namer`);
+      return changelogFileTarget(compactTarget(ctx, level), next);
+    },
+  };
+}
+
 async function rewrite(
   sections: readonly (readonly SortedRun[])[], outputLevel: number, ctx: CompactContext, schemaOf: (id: bigint) => Promise<TableSchema>, dropDelete: boolean,
 ): Promise<{ before: DataFileMeta[]; after: DataFileMeta[] }> {
   const metas = sectionFiles(sections);
   const before = metas.flat();
   const fetched: FetchedFile[][] = await Promise.all(metas.map((files) => Promise.all(files.map(async (meta) => ({ meta, bytes: await fetchFile(ctx, meta) })))));
-  const schema = { ...ctx.schema, options: ctx.options.options };
-  const target: DataFileTarget = {
-    store: ctx.store, schema, partitionPath: ctx.partitionPath, bucket: ctx.bucket, level: outputLevel, fileSource: FILE_SOURCE.COMPACT,
-    parquet: ctx.parquet, targetFileSizeBytes: ctx.options.targetFileSizeBytes(true), nextFileName: ctx.nextFileName, nowMs: ctx.nowMs,
-  };
+  const target = compactTarget(ctx, outputLevel);
   let inputBytes = 0, inputRows = 0;
   for (const f of before) { inputBytes += Number(f.fileSize); inputRows += Number(f.rowCount); }
   if (await dedupColumnsBlocker(ctx, before, schemaOf) === null) {
@@ -237,17 +281,33 @@ export async function runCompaction(unit: CompactUnit, levels: Levels, ctx: Comp
     forceRewriteAllFiles: settings.forceRewriteAllFiles,
   });
   const schemaOf = schemaLoader(ctx);
+  const env = changelogEnv(ctx, levels, schemaOf);
+  const engine = ctx.mergeFactory.mergeEngine;
+  const noSequenceField = ctx.options.sequenceFields.length === 0;
   const before: DataFileMeta[] = [];
   const after: DataFileMeta[] = [];
-  for (const step of steps) {
-    if (step.kind === "upgrade") {
-      before.push(step.file);
-      after.push(upgradeFile(step.file, unit.outputLevel));
-      continue;
-    }
-    const done = await rewrite(step.sections, unit.outputLevel, ctx, schemaOf, opts.dropDelete);
+  const changelog: DataFileMeta[] = [];
+  const add = (done: { before: DataFileMeta[]; after: DataFileMeta[]; changelog?: DataFileMeta[] }): void => {
     before.push(...done.before);
     after.push(...done.after);
+    changelog.push(...done.changelog ?? []);
+  };
+  for (const step of steps) {
+    if (step.kind === "upgrade") {
+      const strategy = env === null ? null : upgradeStrategy(env.kind, unit.outputLevel, step.file, { maxLevel: levels.maxLevel, engine, noSequenceField });
+      if (env !== null && strategy!.changelog) {
+        // Java `ChangelogMergeTreeRewriter#upgrade`: forceDropDelete is false without deletion vectors.
+        add(await rewriteOrProduceChangelog(env, [[sortedRunOfSingle(step.file)]], unit.outputLevel, false, strategy!.rewrite));
+        continue;
+      }
+      add({ before: [step.file], after: [upgradeFile(step.file, unit.outputLevel)] });
+      continue;
+    }
+    if (env !== null && rewritesWithChangelog(env.kind, unit.outputLevel, levels.maxLevel, opts.dropDelete, step.sections)) {
+      add(await rewriteOrProduceChangelog(env, step.sections, unit.outputLevel, opts.dropDelete, true));
+      continue;
+    }
+    add(await rewrite(step.sections, unit.outputLevel, ctx, schemaOf, opts.dropDelete));
   }
-  return { before, after, changelog: [] };
+  return { before, after, changelog };
 }

@@ -16,6 +16,12 @@
  * compact-before entry of the commit.
  * `changelog-producer = input`: each flush also writes every buffered record (sort order, all
  * row kinds) to changelog files, as Java's flush feeds its changelog writer.
+ * `changelog-producer = lookup` / `full-compaction`: compactions write changelog files
+ * (compact_rewriter.ts) that go to the commit as compaction changelog. Tables that need lookup
+ * pick with Java's ForceUpLevel0Compaction, so each flush's compaction pushes level 0 up and
+ * commits carry its changelog (Java's `lookup-wait`: with inline compaction a commit always
+ * waits, so `lookup-wait = false` changes nothing here). The bucket's lookup cache lives as
+ * long as the writer.
  *
  * Invariants: `levels` holds exactly the bucket's files as the next commit will leave them;
  * sequence numbers only grow; the lists handed to a commit are cleared after `prepareCommit`.
@@ -38,7 +44,8 @@ import { writeRollingFiles, type DataFileTarget } from "../../lsm/rolling_file_w
 import { planCompaction } from "../../lsm/compaction/compact_manager_plan.ts";
 import { initialCompactStrategyState, type CompactStrategyState } from "../../lsm/compaction/compact_strategy.ts";
 import { estimateLastFullCompactionMs, type CompactionSettings } from "../../lsm/compaction/compaction_options.ts";
-import { runCompaction, type CompactResult } from "../../lsm/compaction/compact_rewriter.ts";
+import { createLookupLevels, runCompaction, type CompactContext, type CompactResult } from "../../lsm/compaction/compact_rewriter.ts";
+import type { LookupLevels } from "../../lsm/lookup_levels.ts";
 import type { CommitMessage } from "../commit_changes.ts";
 import { BucketFileNamer, deleteQuietly, type BucketWriter, type BucketWriterContext } from "./bucket_writer.ts";
 import type { PartitionTarget } from "./row_router.ts";
@@ -66,6 +73,8 @@ export class MergeTreeWriter implements BucketWriter {
   #compactBefore = new Map<string, DataFileMeta>();
   #compactAfter: DataFileMeta[] = [];
   #compactChangelog: DataFileMeta[] = [];
+  /** Lookup cache of deeper levels (lookup compaction), kept across compactions. */
+  #lookupLevels: LookupLevels | null = null;
 
   /** Restores the bucket from `restored` (its live files in the latest snapshot). */
   constructor(ctx: MergeTreeContext, target: PartitionTarget, bucket: number, restored: readonly DataFileMeta[]) {
@@ -150,11 +159,13 @@ export class MergeTreeWriter implements BucketWriter {
     this.#strategy = state;
     if (plan === null) return;
     const ctx = this.#ctx;
-    const result = await runCompaction(plan.unit, this.#levels, {
+    const compactCtx: CompactContext = {
       store: ctx.store, schema: ctx.schema, partitionPath: this.target.partitionPath, bucket: this.bucket, kernel: ctx.kernel,
       parquet: ctx.parquet, mergeFactory: ctx.mergeFactory, options: new CoreOptions(ctx.options),
-      nextFileName: this.#names.nextDataFile, nowMs: ctx.nowMs,
-    }, { dropDelete: plan.dropDelete });
+      nextFileName: this.#names.nextDataFile, nextChangelogFileName: this.#names.nextChangelogFile, nowMs: ctx.nowMs,
+    };
+    if (ctx.mergeFactory.needLookup) this.#lookupLevels ??= createLookupLevels(compactCtx);
+    const result = await runCompaction(plan.unit, this.#levels, { ...compactCtx, lookupLevels: this.#lookupLevels ?? undefined }, { dropDelete: plan.dropDelete });
     this.#levels = this.#levels.update(result.before, result.after);
     await this.#applyCompactResult(result);
   }

@@ -19,7 +19,11 @@
  * increasing identifiers to commit several times from one writer (streaming). After a commit
  * the writer goes on with its bucket state (no new restore); buckets idle for a whole commit
  * are dropped and restored again when written to. When not `write-only`, snapshots are expired
- * after each commit (table/expire_snapshots.ts), as Java's post-commit maintenance does.
+ * after each commit (table/expire_snapshots.ts), then partitions when the table has
+ * `partition.expiration-time` (table/expire_partitions.ts `PartitionExpireChecker`, at most once
+ * per `partition.expiration-check-interval`, an OVERWRITE snapshot under the writer's commit
+ * user), as Java's `TableCommitImpl` maintenance does; both are best effort (a failure becomes a
+ * warning, the commit stands).
  * Atomicity: a `write*` call checks all its rows before buffering any of them; a failed commit
  * keeps its messages, and the next commit retries them (looking first for the snapshot the
  * failed one may have left). A failure while buffering, flushing or preparing a commit may have
@@ -27,11 +31,14 @@
  * restarts from its last checkpoint). When a commit finds its identifier committed already, the
  * bucket writers are dropped with the changes and restored from the table when next written to.
  *
+ * Changelog producers: `input` (flushes), `lookup` and `full-compaction` (compactions, see
+ * merge_tree_writer.ts); their changelog files are committed in the snapshots' changelog
+ * manifest lists.
+ *
  * Refused (LakeError "unsupported", when the writer is created): non-Parquet formats, types the
  * Parquet writer cannot write, dynamic/cross-partition/postpone buckets (row_router.ts); unless
  * `write-only = true` (writers then only write level-0 files, for a Java compactor): deletion
- * vectors, `changelog-producer` lookup / full-compaction and `force-lookup`, whose compactions
- * lakestate does not run.
+ * vectors, whose compactions lakestate does not run.
  *
  * Imports: errors.ts, format/data (parquet types, parquet_arrow), io (store type), kernel (type),
  * spec/*, lsm (write_buffer, write_merge, write_columns, merge_function, compaction options,
@@ -60,6 +67,7 @@ import { toHex } from "../../util/bytes.ts";
 import { commitChanges } from "../commit.ts";
 import type { CommitMessage } from "../commit_changes.ts";
 import { expireSnapshots } from "../expire_snapshots.ts";
+import { PartitionExpireChecker } from "../expire_partitions.ts";
 import { AppendWriter } from "./append_writer.ts";
 import { BucketRestore } from "./bucket_restore.ts";
 import type { BucketWriter, BucketWriterContext } from "./bucket_writer.ts";
@@ -71,6 +79,9 @@ import { batchFromObjects, writeRulesOf, type WriteRules } from "./write_batch.t
 export const SLICE_ROWS = 1 << 16;
 const INT64_MIN = -(2n ** 63n);
 const NOUN = "table writer";
+
+/** Bucket writers flushed concurrently by `prepareCommit` (their store writes overlap). */
+export const FLUSH_BUCKETS_CONCURRENCY_MAX = 8;
 
 /** Options of a TableWriter. */
 export interface TableWriterOptions {
@@ -93,8 +104,13 @@ export interface WriteCommitResult {
   readonly snapshotIds: bigint[];
   /** True when this (commit user, identifier) was committed before: nothing was written. */
   readonly alreadyCommitted: boolean;
-  /** Things Java would log: commit warnings, a failed post-commit snapshot expiration. */
+  /** Things Java would log: commit warnings, a failed post-commit snapshot or partition expiration. */
   readonly warnings: string[];
+  /**
+   * Partitions the post-commit partition expiration dropped (key → value text), in its own
+   * OVERWRITE snapshot(s) after `snapshotIds`; empty when none expired or no check was due.
+   */
+  readonly expiredPartitions: Record<string, string>[];
 }
 
 /** Writes rows into a table and commits them (see the file header). */
@@ -113,6 +129,8 @@ export class TableWriter {
   readonly #context: BucketWriterContext | MergeTreeContext;
   readonly #compaction: CompactionSettings | null;
   readonly #writers = new Map<string, BucketWriter>();
+  /** Post-commit partition expiration (`partition.expiration-time`), null when off or write-only. */
+  readonly #partitionExpire: PartitionExpireChecker | null;
   #pending: CommitMessage[] = [];
   #lastCommitted: bigint | null = null;
   #batchCommitted = false;
@@ -145,6 +163,9 @@ export class TableWriter {
     this.#bufferBytesMax = core.writeBufferBytes;
     this.#writeOnly = core.writeOnly;
     this.#restoresFiles = primaryKey || this.#router.totalBuckets > 0;
+    this.#partitionExpire = this.#writeOnly ? null : PartitionExpireChecker.create(store, schema, {
+      commitUser: this.commitUser, options: options.options ?? {}, nowMs: options.nowMs ?? Date.now, randomUuid,
+    });
     const base: BucketWriterContext = {
       store, schema: dynamic, options: this.#options, kernel: options.kernel, parquet: options.parquet,
       totalBuckets: this.#router.totalBuckets, targetFileSizeBytes: targetFileSizeBytes(this.#options, primaryKey),
@@ -157,7 +178,7 @@ export class TableWriter {
     }
     const mergeFactory = createMergeFunctionFactory(schema, { tableOptions: this.#options });
     this.#compaction = compactionSettingsFromOptions(this.#options, { needLookup: mergeFactory.needLookup });
-    if (!this.#writeOnly) refuseUncompactable(this.#options, mergeFactory);
+    if (!this.#writeOnly) refuseUncompactable(this.#options);
     this.#context = mergeTreeContext(base, dynamic, mergeFactory, this.#compaction);
   }
 
@@ -285,17 +306,35 @@ export class TableWriter {
     const deltaCommits = this.#compaction?.fullCompactionDeltaCommits ?? null;
     const fullCompaction = deltaCommits !== null && isFullCompactionCommit(identifier, deltaCommits);
     const messages: CommitMessage[] = [];
-    try {
-      for (const [key, writer] of this.#writers) {
-        const message = await writer.prepareCommit({ fullCompaction });
-        if (message !== null) messages.push(message);
-        else if (writer.bufferedRowCount === 0) this.#writers.delete(key); // idle: restored again when written to
+    const entries = [...this.#writers];
+    const results = new Array<CommitMessage | null>(entries.length).fill(null);
+    // Up to FLUSH_BUCKETS_CONCURRENCY_MAX buckets flush at once, so their file writes overlap
+    // (a table with many buckets writes hundreds of small files per commit); each one's CPU
+    // work (sort, encode) is synchronous and only interleaves between writes. After a failure
+    // no new bucket starts, and the ones under way finish before it is thrown.
+    let next = 0;
+    let failed: { error: unknown } | null = null;
+    const lane = async (): Promise<void> => {
+      while (failed === null && next < entries.length) {
+        const i = next++;
+        try {
+          results[i] = await entries[i]![1].prepareCommit({ fullCompaction });
+        } catch (error) {
+          failed ??= { error };
+        }
       }
-    } catch (error) {
-      // Drained buffers and the messages of buckets already prepared are gone with `messages`.
-      this.#failure ??= error;
-      throw error;
+    };
+    await Promise.all(Array.from({ length: Math.min(FLUSH_BUCKETS_CONCURRENCY_MAX, entries.length) }, lane));
+    if (failed !== null) {
+      // Drained buffers and the messages of buckets already prepared are gone with `results`.
+      this.#failure ??= (failed as { error: unknown }).error;
+      throw (failed as { error: unknown }).error;
     }
+    entries.forEach(([key, writer], i) => {
+      const message = results[i] ?? null;
+      if (message !== null) messages.push(message);
+      else if (writer.bufferedRowCount === 0) this.#writers.delete(key); // idle: restored again when written to
+    });
     return messages;
   }
 
@@ -317,7 +356,7 @@ export class TableWriter {
     }
     if (this.#lastCommitted !== null && identifier <= this.#lastCommitted) {
       await this.#dropBucketWriters(true);
-      return { snapshotIds: [], alreadyCommitted: true, warnings: [] };
+      return { snapshotIds: [], alreadyCommitted: true, warnings: [], expiredPartitions: [] };
     }
     this.#pending.push(...await this.prepareCommit(identifier));
     let result;
@@ -343,6 +382,7 @@ export class TableWriter {
     if (result.snapshotIds.length > 0 || result.alreadyCommitted) this.#lastCommitted = identifier;
     if (options.identifier === undefined) this.#batchCommitted = true;
     const warnings = [...result.warnings];
+    const expiredPartitions: Record<string, string>[] = [];
     if (!this.#writeOnly && result.snapshotIds.length > 0) {
       try {
         await expireSnapshots(this.store, this.schema, { options: this.#options, nowMs: this.#context.nowMs });
@@ -350,8 +390,17 @@ export class TableWriter {
         // Best effort, after the commit succeeded: Java's maintenance failure does not undo it.
         warnings.push(`${NOUN}: snapshot expiration after commit failed: ${error instanceof Error ? error.message : String(error)}`);
       }
+      if (this.#partitionExpire !== null) {
+        try {
+          const expired = await this.#partitionExpire.afterCommit(identifier);
+          if (expired !== null) expiredPartitions.push(...expired.expired);
+          for (const p of expired?.skipped ?? []) warnings.push(`${NOUN}: partition ${JSON.stringify(p.partition)} not expired: ${p.reason}`);
+        } catch (error) {
+          warnings.push(`${NOUN}: partition expiration after commit failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
     }
-    return { snapshotIds: [...result.snapshotIds], alreadyCommitted: result.alreadyCommitted, warnings };
+    return { snapshotIds: [...result.snapshotIds], alreadyCommitted: result.alreadyCommitted, warnings, expiredPartitions };
   }
 
   /**
@@ -386,17 +435,10 @@ export class TableWriter {
 }
 
 /** Java refuses nothing here; lakestate cannot run these compactions (see the file header). */
-function refuseUncompactable(options: OptionMap, factory: TableMergeFunctionFactory): void {
+function refuseUncompactable(options: OptionMap): void {
   const hint = "; set 'write-only' = 'true' to write level-0 files and compact with Java";
   if (optionBoolean(options, "deletion-vectors.enabled") === true) {
     throw new LakeError("unsupported", `${NOUN}: writing tables with deletion vectors needs compaction that maintains them, which lakestate does not do${hint}`);
-  }
-  const producer = optionEnum(options, "changelog-producer");
-  if (producer === ChangelogProducer.LOOKUP || producer === ChangelogProducer.FULL_COMPACTION) {
-    throw new LakeError("unsupported", `${NOUN}: changelog-producer = ${producer} produces changelog while compacting, which lakestate does not do${hint}`);
-  }
-  if (factory.needLookup && factory.mergeEngine !== "first-row") {
-    throw new LakeError("unsupported", `${NOUN}: this table needs lookup compaction (force-lookup), which lakestate does not do${hint}`);
   }
 }
 

@@ -109,7 +109,7 @@ for (const [kind, make] of WAREHOUSES) {
 
     check("createTable refusals write nothing", async (w, catalog) => {
       await catalog.createDatabase("db");
-      await rejectsWith(catalog.createTable("db.t", { columns: COLUMNS, primaryKeys: ["id"], options: { bucket: "1", "changelog-producer": "lookup" } }), "unsupported", "changelog-producer");
+      await rejectsWith(catalog.createTable("db.t", { columns: COLUMNS, primaryKeys: ["id"], options: { bucket: "1", "deletion-vectors.enabled": "true" } }), "unsupported", "deletion-vectors.enabled");
       await rejectsWith(catalog.createTable("db.t", { columns: COLUMNS, fields: [] }), "invalid_argument", "exactly one of columns and fields");
       await rejectsWith(catalog.createTable("db.t", { columns: COLUMNS, primaryKeys: ["nope"] }), "invalid_argument", "nope");
       await rejectsWith(catalog.createTable("db.t", { columns: COLUMNS, options: { "auto-create": "true" } }), "invalid_argument", "auto-create");
@@ -132,7 +132,7 @@ for (const [kind, make] of WAREHOUSES) {
       assert.deepEqual((await catalog.getTable("db.t")).schema, altered.schema);
       // Read-unsupported, or write-unsupported on a table that was writable: refused before writing.
       await rejectsWith(catalog.alterTable("db.t", [{ kind: "setOption", key: "data-file.thin-mode", value: "true" }]), "unsupported", "data-file.thin-mode");
-      await rejectsWith(catalog.alterTable("db.t", [{ kind: "setOption", key: "changelog-producer", value: "lookup" }]), "unsupported", "changelog-producer");
+      await rejectsWith(catalog.alterTable("db.t", [{ kind: "setOption", key: "deletion-vectors.enabled", value: "true" }]), "unsupported", "deletion-vectors.enabled");
       await rejectsWith(catalog.alterTable("db.t", [{ kind: "dropColumn", name: "id" }]), "unsupported", "Cannot drop partition key or primary key: [id]");
       await rejectsWith(catalog.alterTable("db.t", [{ kind: "dropColumn", name: "nope" }]), "not_found", "Column nope does not exist in the db.t table.");
       assert.deepEqual((await w.store.list("db.db/t/schema/")).map((e) => e.path), ["db.db/t/schema/schema-0", "db.db/t/schema/schema-1"]);

@@ -23,8 +23,10 @@ async function dailyTable(options: Record<string, string>, partitioned = true): 
     primaryKeys: partitioned ? ["k", "dt"] : ["k"], partitionKeys: partitioned ? ["dt"] : [],
     options: { bucket: "1", ...options },
   });
-  await table.write([{ k: 1, dt: "20000101" }, { k: 2, dt: "20000102" }]);
-  await table.write([{ k: 3, dt: today() }]);
+  // write-only: the writer's own post-commit expiration stays off, so the CLI does the work here.
+  const writeOnly = { options: { "write-only": "true" } };
+  await table.write([{ k: 1, dt: "20000101" }, { k: 2, dt: "20000102" }], writeOnly);
+  await table.write([{ k: 3, dt: today() }], writeOnly);
   return store;
 }
 

@@ -218,14 +218,31 @@ describe("runCompaction", () => {
     assert.deepEqual(await readOutput(store, schema, result.after), want);
   });
 
-  test("refuses deletion vectors and changelog producers that compaction must feed", async () => {
-    for (const options of [{ "deletion-vectors.enabled": "true" }, { "changelog-producer": "lookup" }, { "changelog-producer": "full-compaction" }] as Record<string, string>[]) {
+  test("refuses deletion vectors", async () => {
+    const store = new MemoryStore();
+    const schema = schemaOf({ "deletion-vectors.enabled": "true" });
+    const files = [await writeFile(store, schema, records(seededRandom(1), 5, 0, 10, 0n), 0)];
+    const levels = levelsOf(files, schema);
+    await assert.rejects(runCompaction(compactUnitFromFiles(files, { outputLevel: 5, fileRewrite: false }), levels, await context(store, schema, true), { dropDelete: true }),
+      (e) => isLakeError(e, "unsupported") && /compaction/.test(e.message));
+  });
+
+  test("lookup and full-compaction producers: a level-0 file pushed to the max level gives +I changelog of its adds", async () => {
+    for (const producer of ["lookup", "full-compaction"]) {
       const store = new MemoryStore();
-      const schema = schemaOf(options);
-      const files = [await writeFile(store, schema, records(seededRandom(1), 5, 0, 10, 0n), 0)];
+      const schema = schemaOf({ "changelog-producer": producer });
+      const recs = records(seededRandom(3), 12, 0, 30, 0n);
+      const files = [await writeFile(store, schema, recs, 0)];
       const levels = levelsOf(files, schema);
-      await assert.rejects(runCompaction(compactUnitFromFiles(files, { outputLevel: 5, fileRewrite: false }), levels, await context(store, schema, true), { dropDelete: true }),
-        (e) => isLakeError(e, "unsupported") && /compaction/.test(e.message), JSON.stringify(options));
+      const ctx = { ...await context(store, schema, true), nextChangelogFileName: dataFileNamer(uuids, "parquet", { "data-file.prefix": "changelog-" }) };
+      const result = await runCompaction(compactUnitFromFiles(files, { outputLevel: 5, fileRewrite: false }), levels, ctx, { dropDelete: true });
+      const adds = recs.filter((r) => r.kind === 0 || r.kind === 2).sort((a, b) => (a.k < b.k ? -1 : 1));
+      assert.ok(result.changelog.length === 1 && /^changelog-/.test(result.changelog[0]!.fileName), producer);
+      assert.equal(result.changelog[0]!.level, 5);
+      assert.equal(result.changelog[0]!.fileSource, FILE_SOURCE.APPEND);
+      const changelog = await readOutput(store, schema, result.changelog);
+      assert.deepEqual(changelog, adds.map((r) => ({ ...r, kind: 0 })), `${producer}: +I of every add, nothing for deletes`);
+      assert.deepEqual(await readOutput(store, schema, result.after), adds, `${producer}: the compacted file keeps the adds`);
     }
   });
 });

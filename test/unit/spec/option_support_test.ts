@@ -50,9 +50,10 @@ describe("validateTableOptions", () => {
     assert.throws(() => check({ bucket: "2", "deletion-vectors.enabled": "TRUE" }), isUnsupported(/'deletion-vectors.enabled' = "true"/));
     check({ bucket: "2", "merge-engine": "first-row" });
     check({ bucket: "2", "changelog-producer": "input", "sequence.field": "ts", "partial-update.remove-record-on-delete": "true" });
-    assert.throws(() => check({ bucket: "2", "changelog-producer": "full-compaction" }), isUnsupported(/'changelog-producer' = "full-compaction"/));
-    assert.throws(() => check({ bucket: "2", "changelog-producer": "lookup" }), isUnsupported(/'changelog-producer' = "lookup"/));
+    check({ bucket: "2", "changelog-producer": "full-compaction", "full-compaction.delta-commits": "2" });
+    check({ bucket: "2", "changelog-producer": "lookup", "changelog-producer.row-deduplicate": "true", "lookup-compact": "gentle" });
     check({ bucket: "2", "changelog-producer": "lookup" }, PK, "read");
+    assert.throws(() => check({ bucket: "2", "changelog-producer": "lookup", "deletion-vectors.enabled": "true" }), isUnsupported(/'deletion-vectors.enabled' = "true"/));
     assert.throws(() => check({ bucket: "2", "data-file.thin-mode": "true" }, PK, "read"), isUnsupported(/'data-file.thin-mode' = "true"/));
     assert.throws(() => check({ bucket: "2", "data-file.external-paths": "s3://b/x" }), isUnsupported(/'data-file.external-paths'/));
     assert.throws(() => check({ bucket: "2", "merge-engine": "aggregation", "fields.v.aggregate-function": "hll_sketch" }, PK, "read"),

@@ -10,6 +10,7 @@ import type { ColumnBuffers } from "../../../src/format/data/column_buffers.ts";
 import { fastParquetReader, setFastParquetSource, type ParquetReadModule } from "../../../src/format/data/parquet_arrow_reader.ts";
 import { atomic, type DataField, type DataType } from "../../../src/spec/data_types.ts";
 import type { Value } from "../../../src/spec/values.ts";
+import { setZstdWasmSource } from "../../../src/format/data/zstd_wasm.ts";
 
 let wasmBytes: Uint8Array<ArrayBuffer> | null = null;
 
@@ -22,9 +23,21 @@ export function parquetWasmBytes(): Uint8Array<ArrayBuffer> {
   return wasmBytes;
 }
 
+let zstdBytes: Uint8Array<ArrayBuffer> | null = null;
+
+/** The bytes of @foxglove/wasm-zstd's libzstd module (node_modules), as lakestate/node loads them. */
+export function zstdWasmBytes(): Uint8Array<ArrayBuffer> {
+  if (zstdBytes === null) {
+    const buf = readFileSync(fileURLToPath(import.meta.resolve("@foxglove/wasm-zstd/dist/wasm-zstd.wasm")));
+    zstdBytes = new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)) as Uint8Array<ArrayBuffer>;
+  }
+  return zstdBytes;
+}
+
 /** Registers parquet-wasm for fast reads and returns the loaded module. */
 export async function enableFastParquet(): Promise<ParquetReadModule> {
   setFastParquetSource(parquetWasmBytes());
+  setZstdWasmSource(zstdWasmBytes()); // as the runtime entries do: ZSTD pages through libzstd wasm
   const mod = await fastParquetReader();
   if (mod === null) throw new Error("fast read helpers: parquet-wasm did not load");
   return mod;
