@@ -13,14 +13,13 @@
  *
  * Runs in Node (`node --import tsx examples/cumulative-metrics.ts`) and Deno
  * (`deno run -A examples/cumulative-metrics.ts`); `main(args)` is exported for the test.
- * Imports: lakestate's runtime entries (dynamically), node:fs/os/path/process/url, the model.
+ * Imports: lakestate's runtime entries (dynamically), node:fs/os/path, example_cli.ts, the model.
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import process from "node:process";
-import { pathToFileURL } from "node:url";
 import type { Catalog, Table } from "../src/mod.ts";
+import { intFlag, parseFlags, runIfEntry, UsageError } from "./example_cli.ts";
 import { commitOrders, dayStartMs, dsOf, keyOf, MetricsModel, type Totals } from "./cumulative_metrics/model.ts";
 
 /** The table DDL of use-cases.md, verbatim (it has no PARTITIONED BY). */
@@ -73,30 +72,13 @@ export interface RunOptions {
   readonly warehouse: string | null;
 }
 
-/** A command-line mistake (exit code 2). */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 /** Parses the command line; null means `--help`. */
 export function parseRunArgs(args: readonly string[]): RunOptions | null {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--help" || arg === "-h") return null;
-    const m = /^--(days|commits|orders|buyers|seed|warehouse)(?:=(.*))?$/.exec(arg);
-    if (m === null) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-    const value = m[2] ?? args[++i];
-    if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);
-    values[m[1]!] = value;
-  }
-  const int = (name: string, fallback: number, min: number): number => {
-    const raw = values[name];
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} expects an integer >= ${min}, got ${JSON.stringify(raw)}`);
-    return n;
-  };
+  const values = parseFlags(args, ["days", "commits", "orders", "buyers", "seed", "warehouse"]);
+  if (values === null) return null;
+  const int = (name: string, fallback: number, min: number): number => intFlag(values, name, fallback, min);
   return {
     days: int("days", 10, KEEP_DAYS + 1), commitsPerDay: int("commits", 4, 1), ordersPerCommit: int("orders", 500, 1),
     buyers: int("buyers", 300, 3), seed: int("seed", 7, 0), warehouse: values.warehouse ?? null,
@@ -316,21 +298,4 @@ CREATE DATABASE IF NOT EXISTS \`paimon-db\`;
   return { ok: problems.length === 0, problems, warehouse, changes: tail.changes, partitions };
 }
 
-/** True when this module is the program (not imported by a test). */
-function isEntry(): boolean {
-  const meta = import.meta as ImportMeta & { main?: boolean };
-  if (typeof meta.main === "boolean") return meta.main; // Deno
-  const script = process.argv[1];
-  return script !== undefined && import.meta.url === pathToFileURL(resolve(script)).href;
-}
-
-if (isEntry()) {
-  const argv = (globalThis as { Deno?: { args: string[] } }).Deno?.args ?? process.argv.slice(2);
-  try {
-    process.exitCode = (await main(argv)).ok ? 0 : 1;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`cumulative-metrics: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  }
-}
+await runIfEntry(import.meta, "cumulative-metrics", USAGE, main);

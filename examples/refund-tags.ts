@@ -14,16 +14,16 @@
  * (`deno run -A examples/refund-tags.ts`): this file is a runtime entry, so it picks lakestate's
  * Node or Deno entry by `globalThis.Deno`; everything else is runtime-neutral. `main(args)` is
  * exported for the example's test.
- * Imports: lakestate's runtime entries (dynamically), node:fs/os/path/process/url (both
- * runtimes provide them), this example's modules.
+ * Imports: lakestate's runtime entries (dynamically), node:fs/os/path/process (both runtimes
+ * provide them), example_cli.ts, this example's modules.
  */
 import { mkdir, mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import process from "node:process";
-import { pathToFileURL } from "node:url";
 import type { Catalog, ObjectStore } from "../src/mod.ts";
-import { batchCount, generateEvents, seededRandom } from "./refund_tags/events.ts";
+import { batchCount, generateEvents } from "./refund_tags/events.ts";
+import { intFlag, parseFlags, runIfEntry, seededRandom, UsageError } from "./example_cli.ts";
 import { newMetrics, runJob, TABLE_ID, type KillPlan } from "./refund_tags/job.ts";
 import { runModel } from "./refund_tags/model.ts";
 import { checkCommits, checkTable, checkTags, summaryLines, tableFigures } from "./refund_tags/report.ts";
@@ -68,30 +68,13 @@ export interface RunOptions {
   readonly killPlan?: readonly KillPlan[];
 }
 
-/** A command-line mistake (exit code 2). */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError };
 
 /** Parses the command line; `null` means `--help`. */
 export function parseRunArgs(args: readonly string[]): RunOptions | null {
-  const values: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "--help" || arg === "-h") return null;
-    const m = /^--(events|batch|seed|kills|warehouse|lookup-cache)(?:=(.*))?$/.exec(arg);
-    if (m === null) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-    const value = m[2] ?? args[++i];
-    if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);
-    values[m[1]!] = value;
-  }
-  const int = (name: string, fallback: number, min: number): number => {
-    const raw = values[name];
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} expects an integer >= ${min}, got ${JSON.stringify(raw)}`);
-    return n;
-  };
+  const values = parseFlags(args, ["events", "batch", "seed", "kills", "warehouse", "lookup-cache"]);
+  if (values === null) return null;
+  const int = (name: string, fallback: number, min: number): number => intFlag(values, name, fallback, min);
   return { events: int("events", 10_000, 1), batch: int("batch", 2_000, 1), seed: int("seed", 42, 0), kills: int("kills", 2, 0), warehouse: values.warehouse ?? null,
     ...(values["lookup-cache"] === undefined ? {} : { lookupCache: values["lookup-cache"] }),
   };
@@ -211,21 +194,4 @@ ${USE_CASE_DDL}`);
   };
 }
 
-/** True when this module is the program (not imported by a test). */
-function isEntry(): boolean {
-  const meta = import.meta as ImportMeta & { main?: boolean };
-  if (typeof meta.main === "boolean") return meta.main; // Deno
-  const script = process.argv[1];
-  return script !== undefined && import.meta.url === pathToFileURL(resolve(script)).href;
-}
-
-if (isEntry()) {
-  const argv = (globalThis as { Deno?: { args: string[] } }).Deno?.args ?? process.argv.slice(2);
-  try {
-    process.exitCode = (await main(argv)).ok ? 0 : 1;
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`refund-tags: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-  }
-}
+await runIfEntry(import.meta, "refund-tags", USAGE, main);

@@ -10,8 +10,10 @@
  * LookupChangelogMergeFunctionWrapper, `changelog-producer.row-deduplicate` false): per commit
  * and per key the commit touched, `+I new` for a new key, else `-U old` then `+U new`.
  *
- * Imports: nothing from lakestate (the model must not share code with what it checks).
+ * Imports: ../example_cli.ts (seededRandom); nothing from lakestate (the model must not share
+ * code with what it checks).
  */
+import { seededRandom } from "../example_cli.ts";
 
 /** One generated order. */
 export interface Order {
@@ -32,18 +34,6 @@ export interface ModelChange {
   readonly kind: "+I" | "-U" | "+U" | "-D";
   readonly key: string;
   readonly totals: Totals;
-}
-
-/** mulberry32: a small seeded generator (same sequence in every runtime). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const DAY_MS = 86_400_000;

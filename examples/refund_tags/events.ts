@@ -9,8 +9,9 @@
  * Invariants: the same (eventCount, seed) always gives the same events; events are ordered by
  * arrival time (`atMs`, ties by `seq`); a refund always arrives strictly after its order;
  * `seq` is the event's index in the stream (0-based), which a batch number and size locate.
- * Imports: nothing (plain TypeScript).
+ * Imports: ../example_cli.ts (seededRandom).
  */
+import { seededRandom } from "../example_cli.ts";
 
 /** A paid order. `atMs` equals the pay time. */
 export interface OrderEvent {
@@ -38,18 +39,6 @@ export interface RefundEvent {
 
 /** One event of the stream. */
 export type PayEvent = OrderEvent | RefundEvent;
-
-/** A small, fast, seedable PRNG (mulberry32): floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** First pay time of the stream: 2025-01-01T00:00:00Z. */
 const START_MS = Date.UTC(2025, 0, 1);

@@ -22,7 +22,7 @@ import { auditLogTable, incrementalTable, streamTable, type AuditLogOptions, typ
 import type { Table as ArrowTable } from "apache-arrow";
 import { LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
-import { loadKernel, type KeyKernel } from "../kernel/mod.ts";
+import { sharedKernel } from "../kernel/mod.ts";
 import { createMergeFunctionFactory, type TableMergeFunctionFactory } from "../lsm/merge_function/merge_function.ts";
 import { decodeSerializedBinaryRow } from "../spec/binary_row.ts";
 import type { DataField } from "../spec/data_types.ts";
@@ -84,13 +84,6 @@ export interface FileInfo {
   readonly deleteRowCount: bigint | null;
 }
 
-let sharedKernel: Promise<KeyKernel> | null = null;
-
-/** The process-wide kernel (WASM, or the twin where WASM cannot load). */
-function kernel(): Promise<KeyKernel> {
-  sharedKernel ??= loadKernel().then((k) => k.kernel);
-  return sharedKernel;
-}
 
 /** A Paimon table opened from a store rooted at the table directory. */
 export class Table {
@@ -257,7 +250,7 @@ export class Table {
       schemaById: (id) => this.schemaById(id),
       fields,
       filter,
-      kernel: await kernel(),
+      kernel: await sharedKernel(),
       mergeFactory,
     };
     if (snapshot === null) return { split, splits: null };
@@ -294,7 +287,7 @@ export class Table {
    * the schema this handle opened with.
    */
   newWrite(options: NewWriteOptions = {}): TableWrite {
-    return new TableWrite({ store: this.store, schema: this.schema, kernel, parquet: parquetWriterModule }, options);
+    return new TableWrite({ store: this.store, schema: this.schema, kernel: sharedKernel, parquet: parquetWriterModule }, options);
   }
 
   /**
@@ -330,7 +323,7 @@ export class Table {
       schema: this.schema,
       schemaById: (id) => this.schemaById(id),
       snapshot: await this.resolveSnapshot(),
-      kernel: await kernel(),
+      kernel: await sharedKernel(),
       mergeFactory: this.#mergeFactory,
       parquet: parquetWriterModule,
       retract: (rows) => this.#retract(rows, { ...options, commitUser }),
@@ -344,7 +337,7 @@ export class Table {
    * the max level; `partition` limits it to one partition. Needs parquet-wasm like writes.
    */
   async compact(options: { full?: boolean; partition?: Record<string, Value> | null; commitUser?: string; options?: Record<string, string> } = {}): Promise<CompactTableResult> {
-    return compactTable(this.store, this.schema, { ...options, kernel: await kernel(), parquet: await parquetWriterModule() });
+    return compactTable(this.store, this.schema, { ...options, kernel: await sharedKernel(), parquet: await parquetWriterModule() });
   }
 
   /**

@@ -72,3 +72,14 @@ export async function loadKernel(options: LoadKernelOptions = {}): Promise<Loade
 function twin(reason: string): LoadedKernel {
   return { kernel: new TwinKernel(), kind: "twin", reason };
 }
+
+let shared: Promise<KeyKernel> | null = null;
+
+/**
+ * The process-wide kernel (one WASM instance, or the twin where WASM cannot load), loaded on
+ * first use and shared by reads, writes, streams and lookups.
+ */
+export function sharedKernel(): Promise<KeyKernel> {
+  shared ??= loadKernel().then((k) => k.kernel);
+  return shared;
+}

@@ -14,7 +14,7 @@
  * primary-key lookup tables) at the level of behaviour, not code.
  */
 import type { ObjectStore } from "../io/store.ts";
-import { loadKernel, type KeyKernel } from "../kernel/mod.ts";
+import { sharedKernel } from "../kernel/mod.ts";
 import { bloomMayContain, bloomMayContainBlock } from "../kernel/reference_bloom.ts";
 import { createMergeFunctionFactory, type TableMergeFunctionFactory } from "../lsm/merge_function/merge_function.ts";
 import { encodeSerializedBinaryRow } from "../spec/binary_row.ts";
@@ -60,11 +60,6 @@ const LOAD_BUCKETS_CONCURRENCY_MAX = 8;
 /** Probe batches of at least this many probes per bucket are searched in key order (u64 form). */
 const SORTED_PROBES_MIN = 1024;
 
-let sharedKernel: Promise<KeyKernel> | null = null;
-function kernel(): Promise<KeyKernel> {
-  sharedKernel ??= loadKernel().then((k) => k.kernel);
-  return sharedKernel;
-}
 
 /** The lookup engine (see the file header). */
 export class LookupEngine {
@@ -105,7 +100,7 @@ export class LookupEngine {
     const mergeFactory: TableMergeFunctionFactory | null = schema.primaryKeys.length > 0 ? createMergeFunctionFactory(schema) : null;
     const reads: ReadCounters = { filesRead: 0, bytesRead: 0 };
     const ctx: BuildContext = {
-      store: countingStore(table.store, reads), schema, schemaById: table.schemaById, kernel: await kernel(), mergeFactory,
+      store: countingStore(table.store, reads), schema, schemaById: table.schemaById, kernel: await sharedKernel(), mergeFactory,
       fields: plan.storedFields, keyPositions: plan.keyPositions,
     };
     const skipLevel0 = mergeFactory?.batchScanSkipsLevel0 ?? false;

@@ -11,17 +11,16 @@
  * Invariants: a probe with a NULL key value matches nothing (SQL equality); a wrong arity or a
  * value of the wrong type is LakeError("invalid_argument") naming the column and the value.
  * Imports: errors.ts, spec (bucket, key_codec, data_types, values, binary_section), kernel bloom
- * hashes, util/murmur3.ts, lookup/key_search.ts.
+ * hashes, lookup/key_search.ts.
  */
 import { LakeError } from "../errors.ts";
 import type { ByteKeys } from "../kernel/mod.ts";
 import { hashBytesPair, hashWordsPair } from "../kernel/reference_bloom.ts";
 import { showValue } from "../spec/binary_section.ts";
-import { bucketFromHash, fixedBucket } from "../spec/bucket.ts";
+import { bucketFromHash, fixedBucket, integerKeyHash } from "../spec/bucket.ts";
 import { describeType, type DataType } from "../spec/data_types.ts";
 import { createKeyCodec, type KeyCodec } from "../spec/key_codec.ts";
 import { decimalFitsPrecision, type Value } from "../spec/values.ts";
-import { murmurFmix32 } from "../util/murmur3.ts";
 
 /** A probe: an object by column name, or values in `keys` order. */
 export type LookupKey = Readonly<Record<string, Value>> | readonly Value[];
@@ -163,16 +162,6 @@ export function encodeBytesProbes(shape: ProbeShape, keys: readonly LookupKey[],
 }
 
 const EMPTY = new Uint8Array(0);
-const C1 = 0xcc9e2d51, C2 = 0x1b873593;
-
-function mixWord(h1: number, k1: number): number {
-  k1 = Math.imul(k1, C1);
-  k1 = (k1 << 15) | (k1 >>> 17);
-  k1 = Math.imul(k1, C2);
-  h1 ^= k1;
-  h1 = (h1 << 13) | (h1 >>> 19);
-  return (Math.imul(h1, 5) + 0xe6546b64) | 0;
-}
 
 /**
  * Java's bucket of a one-column integer bucket key given as its raw little-endian 64-bit slot
@@ -180,12 +169,7 @@ function mixWord(h1: number, k1: number): number {
  * Same result as `fixedBucket([type], [value], numBuckets)`.
  */
 export function bucketOfIntegerKey(lo: number, hi: number, numBuckets: number): number {
-  let h = 42;
-  h = mixWord(h, 0);
-  h = mixWord(h, 0);
-  h = mixWord(h, lo | 0);
-  h = mixWord(h, hi | 0);
-  return bucketFromHash(murmurFmix32(h ^ 16), numBuckets);
+  return bucketFromHash(integerKeyHash(lo, hi), numBuckets);
 }
 
 /** Types whose one-column bucket key `bucketOfIntegerKey` serves. */

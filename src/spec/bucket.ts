@@ -16,7 +16,7 @@
  * Imports: errors.ts, util/murmur3.ts, spec/binary_row.ts, spec/data_types.ts, spec/values.ts.
  */
 import { LakeError } from "../errors.ts";
-import { murmurHashBytesByWords } from "../util/murmur3.ts";
+import { MURMUR_DEFAULT_SEED, murmurFmix32, murmurHashBytesByWords, murmurMixWord } from "../util/murmur3.ts";
 import { encodeBinaryRow } from "./binary_row.ts";
 import type { DataType } from "./data_types.ts";
 import type { Value } from "./values.ts";
@@ -73,6 +73,19 @@ export function bucketKeyNames(inputs: BucketKeyInputs): string[] {
  */
 export function bucketKeyHash(types: readonly DataType[], values: readonly Value[]): number {
   return murmurHashBytesByWords(encodeBinaryRow(types, values));
+}
+
+/**
+ * `bucketKeyHash` of a one-field integer bucket key (INT, DATE, TIME, BIGINT, compact DECIMAL)
+ * from the raw words of its 8-byte slot: `lo`, `hi` the little-endian int32 halves (INT-like
+ * types fill `lo`, `hi` 0). The 16-byte BinaryRow hashed is the null-bits word (0), then the slot.
+ */
+export function integerKeyHash(lo: number, hi: number): number {
+  let h = murmurMixWord(MURMUR_DEFAULT_SEED, 0);
+  h = murmurMixWord(h, 0);
+  h = murmurMixWord(h, lo | 0);
+  h = murmurMixWord(h, hi | 0);
+  return murmurFmix32(h ^ 16);
 }
 
 /**

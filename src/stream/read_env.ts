@@ -10,7 +10,7 @@
  * Imports: errors.ts, kernel/mod.ts, lsm/merge_function, spec (types), stream/change_read.ts.
  */
 import { LakeError } from "../errors.ts";
-import { loadKernel, type KeyKernel } from "../kernel/mod.ts";
+import { sharedKernel, type KeyKernel } from "../kernel/mod.ts";
 import { createMergeFunctionFactory, type TableMergeFunctionFactory } from "../lsm/merge_function/merge_function.ts";
 import type { OptionMap } from "../spec/core_options_types.ts";
 import type { DataField } from "../spec/data_types.ts";
@@ -28,13 +28,6 @@ export interface ReadEnv extends ChangeReadOptions {
   kernel(): Promise<KeyKernel>;
 }
 
-let sharedKernel: Promise<KeyKernel> | null = null;
-
-/** The process-wide kernel, loaded on first use. */
-export function streamKernel(): Promise<KeyKernel> {
-  sharedKernel ??= loadKernel().then((k) => k.kernel);
-  return sharedKernel;
-}
 
 /** Resolves `columns` (default all) against the context's schema. */
 export function projectFields(context: StreamTableContext, columns: readonly string[] | undefined): DataField[] {
@@ -63,6 +56,6 @@ export function createReadEnv(context: StreamTableContext, options: { columns?: 
     primaryKey,
     mergeFactory: primaryKey ? createMergeFunctionFactory(context.schema, { tableOptions }) : null,
     tableOptions,
-    kernel: streamKernel,
+    kernel: sharedKernel,
   };
 }

@@ -34,7 +34,7 @@
  * Imports: errors.ts, io/store.ts types, spec (core options, paths, snapshot, schema),
  * table (snapshot_manager, tag_manager, consumer_manager, expire_plan).
  */
-import { isLakeError, LakeError } from "../errors.ts";
+import { LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
 import { optionBoolean, optionEnum, optionInt } from "../spec/core_options.ts";
 import type { OptionMap } from "../spec/core_options_types.ts";
@@ -45,7 +45,7 @@ import type { Snapshot } from "../spec/snapshot.ts";
 import { utf8Decode, utf8Encode } from "../util/bytes.ts";
 import { expireConsumers, minNextSnapshot } from "./consumer_manager.ts";
 import { planExpiration, type ExpirePlan } from "./expire_plan.ts";
-import { earliestSnapshotId, latestSnapshotId, readSnapshot, snapshotPath } from "./snapshot_manager.ts";
+import { earliestSnapshotId, latestSnapshotId, snapshotPath, tryReadSnapshot } from "./snapshot_manager.ts";
 import { taggedSnapshots } from "./tag_manager.ts";
 
 /** Concurrent deletes per step when `file-operation.thread-num` is unset. */
@@ -122,15 +122,6 @@ function minBig(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
 }
 
-/** Reads snapshot `id`, or null when it does not exist (Java `tryGetSnapshot`). */
-async function trySnapshot(store: ObjectStore, id: bigint): Promise<Snapshot | null> {
-  try {
-    return await readSnapshot(store, id);
-  } catch (error) {
-    if (isLakeError(error, "not_found")) return null;
-    throw error;
-  }
-}
 
 /**
  * Expires snapshots of the table rooted at `store` by its retention options (see the file
@@ -160,7 +151,7 @@ export async function expireSnapshots(store: ObjectStore, schema: TableSchema, o
   const olderThanMs = BigInt(nowMs) - BigInt(config.timeRetainedMs);
   for (let id = min; id < maxExclusive; id++) {
     // A snapshot expires only when its successor has been alive longer than time-retained.
-    const next = await trySnapshot(store, id + 1n);
+    const next = await tryReadSnapshot(store, id + 1n);
     if (next !== null && olderThanMs <= next.timeMillis) return expireUntil(store, schema, config, earliest, id);
   }
   return expireUntil(store, schema, config, earliest, maxExclusive);
@@ -177,7 +168,7 @@ async function expireUntil(
   }
   const ids: bigint[] = [];
   for (let id = earliest; id <= endExclusive; id++) ids.push(id);
-  const snapshots = (await Promise.all(ids.map((id) => trySnapshot(store, id)))).filter((s): s is Snapshot => s !== null);
+  const snapshots = (await Promise.all(ids.map((id) => tryReadSnapshot(store, id)))).filter((s): s is Snapshot => s !== null);
   // The end snapshot gone means another job expired concurrently: leave the work to it.
   if (snapshots.length === 0 || snapshots[snapshots.length - 1]!.id !== endExclusive) return NOTHING;
   const expired = snapshots.slice(0, -1);

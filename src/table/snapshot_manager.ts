@@ -11,7 +11,7 @@
  * This module only reads; the commit (one putIfAbsent of snapshot-N) lives in table/commit.ts.
  * Imports: spec (snapshot, paths), io/store.ts types, errors.ts, util.
  */
-import { LakeError } from "../errors.ts";
+import { isLakeError, LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
 import {
   EARLIEST_HINT, LATEST_HINT, parseHint, parseSnapshotFileName, SNAPSHOT_DIR, snapshotFileName,
@@ -97,6 +97,34 @@ export async function earliestSnapshotId(store: ObjectStore): Promise<bigint | n
   if (hint !== null && hint > 0n && (await exists(store, hint)) && !(await exists(store, hint - 1n))) return hint;
   const ids = await listSnapshotIds(store);
   return ids.length === 0 ? null : ids[0]!;
+}
+
+/** Reads snapshot `id`, or null when it does not exist (Java `tryGetSnapshot`). */
+export async function tryReadSnapshot(store: ObjectStore, id: bigint): Promise<Snapshot | null> {
+  try {
+    return await readSnapshot(store, id);
+  } catch (error) {
+    if (isLakeError(error, "not_found")) return null;
+    throw error;
+  }
+}
+
+/** Attempts to read the earliest snapshot while expiration races with us (Java `retryEarliestSnapshot`). */
+const EARLIEST_READ_ATTEMPTS_MAX = 3;
+
+/**
+ * The oldest snapshot still present, or null for a table with none; retried when expiration
+ * deletes it between listing and reading. Throws LakeError("conflict") (message starting with
+ * `noun`) when it keeps expiring.
+ */
+export async function earliestExistingSnapshot(store: ObjectStore, noun: string): Promise<Snapshot | null> {
+  for (let attempt = 0; attempt < EARLIEST_READ_ATTEMPTS_MAX; attempt++) {
+    const id = await earliestSnapshotId(store);
+    if (id === null) return null;
+    const s = await tryReadSnapshot(store, id);
+    if (s !== null) return s;
+  }
+  throw new LakeError("conflict", `${noun}: the earliest snapshot kept expiring while it was read; try again`);
 }
 
 /** The newest snapshot, or null for a table with no snapshot yet. */

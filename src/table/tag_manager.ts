@@ -34,7 +34,7 @@ import type { TableSchema } from "../spec/schema.ts";
 import { decodeTag, encodeSnapshot, encodeTag, type JavaDuration, type Snapshot, type Tag } from "../spec/snapshot.ts";
 import { utf8Decode, utf8Encode } from "../util/bytes.ts";
 import { latestSchema } from "./schema_manager.ts";
-import { earliestSnapshotId, latestSnapshot, readSnapshot, snapshotPath } from "./snapshot_manager.ts";
+import { earliestExistingSnapshot, latestSnapshot, snapshotPath, tryReadSnapshot } from "./snapshot_manager.ts";
 import { executeTagDeletion, planTagDeletion, tagSkippingSnapshots } from "./tag_deletion.ts";
 
 /** One tag with its name. */
@@ -107,8 +107,6 @@ export async function taggedSnapshots(store: ObjectStore): Promise<Tag[]> {
 const NOUN = "tag";
 /** Concurrent deletes when a deleted tag's files are cleaned and `file-operation.thread-num` is unset. */
 const TAG_DELETE_CONCURRENCY_DEFAULT = 16;
-/** Attempts to read the earliest snapshot while expiration races with us (Java `retryEarliestSnapshot`). */
-const EARLIEST_READ_ATTEMPTS_MAX = 3;
 
 /** The snapshot part of a tag (Java `Tag.trimToSnapshot`). */
 export function trimToSnapshot(tag: Tag): Snapshot {
@@ -137,20 +135,12 @@ function durationMs(d: JavaDuration): number {
   return Number(d.seconds) * 1000 + d.nanos / 1e6;
 }
 
-async function trySnapshot(store: ObjectStore, id: bigint): Promise<Snapshot | null> {
-  try {
-    return await readSnapshot(store, id);
-  } catch (error) {
-    if (isLakeError(error, "not_found")) return null;
-    throw error;
-  }
-}
 
 /**
  * Snapshot `id` from `snapshot/`, else from a tag of that id (Java `findSnapshot`), else null.
  */
 export async function findSnapshotOrTag(store: ObjectStore, id: bigint): Promise<Snapshot | null> {
-  const snapshot = await trySnapshot(store, id);
+  const snapshot = await tryReadSnapshot(store, id);
   if (snapshot !== null) return snapshot;
   const tag = (await listTags(store)).find((t) => t.tag.id === id);
   return tag === undefined ? null : trimToSnapshot(tag.tag);
@@ -241,15 +231,6 @@ export interface DeleteTagOptions {
   readonly schema?: TableSchema;
 }
 
-async function earliestExisting(store: ObjectStore): Promise<Snapshot | null> {
-  for (let attempt = 0; attempt < EARLIEST_READ_ATTEMPTS_MAX; attempt++) {
-    const id = await earliestSnapshotId(store);
-    if (id === null) return null;
-    const s = await trySnapshot(store, id);
-    if (s !== null) return s;
-  }
-  throw new LakeError("conflict", `${NOUN}: the earliest snapshot kept expiring while it was read; try again`);
-}
 
 /**
  * Deletes tag `name` and, when its snapshot has expired and no other tag names that snapshot,
@@ -275,7 +256,7 @@ export async function deleteTag(store: ObjectStore, name: string, opts: DeleteTa
   }
   const schema = opts.schema ?? await latestSchema(store);
   const tagged = await taggedSnapshots(store);
-  const skipping = tagSkippingSnapshots(trimToSnapshot(tag), { tags: tagged, earliest: await earliestExisting(store) });
+  const skipping = tagSkippingSnapshots(trimToSnapshot(tag), { tags: tagged, earliest: await earliestExistingSnapshot(store, NOUN) });
   const plan = await planTagDeletion(store, { schema, tagged: trimToSnapshot(tag), skipping });
   await store.delete(tagPath(name));
   const threads = optionInt(schema.options, "file-operation.thread-num");

@@ -18,18 +18,16 @@
  * Invariants: only reads. Imports: errors.ts, io types, spec (snapshot, core_options,
  * java_timestamp_parse), table (snapshot_manager, tag_manager).
  */
-import { isLakeError, LakeError } from "../errors.ts";
+import { LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
 import { optionRaw } from "../spec/core_options.ts";
 import type { OptionMap } from "../spec/core_options_types.ts";
 import { parseTimestampText } from "../spec/java_timestamp_parse.ts";
 import type { Snapshot, Tag } from "../spec/snapshot.ts";
-import { earliestSnapshotId, latestSnapshotId, readSnapshot } from "./snapshot_manager.ts";
+import { earliestExistingSnapshot, earliestSnapshotId, latestSnapshotId, readSnapshot } from "./snapshot_manager.ts";
 import { findSnapshotOrTag, listTags, readTag, taggedSnapshots, trimToSnapshot } from "./tag_manager.ts";
 
 const NOUN = "time travel";
-/** Attempts to read the earliest snapshot while expiration races with us. */
-const EARLIEST_READ_ATTEMPTS_MAX = 3;
 
 /** Where a read travels to: exactly one of the fields. */
 export interface TimeTravelSpec {
@@ -39,24 +37,7 @@ export interface TimeTravelSpec {
   readonly tag?: string;
 }
 
-async function trySnapshot(store: ObjectStore, id: bigint): Promise<Snapshot | null> {
-  try {
-    return await readSnapshot(store, id);
-  } catch (error) {
-    if (isLakeError(error, "not_found")) return null;
-    throw error;
-  }
-}
 
-async function earliestExisting(store: ObjectStore): Promise<Snapshot | null> {
-  for (let attempt = 0; attempt < EARLIEST_READ_ATTEMPTS_MAX; attempt++) {
-    const id = await earliestSnapshotId(store);
-    if (id === null) return null;
-    const s = await trySnapshot(store, id);
-    if (s !== null) return s;
-  }
-  throw new LakeError("conflict", `${NOUN}: the earliest snapshot kept expiring while it was read; try again`);
-}
 
 function toBigInt(value: bigint | number, what: string): bigint {
   if (typeof value === "bigint") return value;
@@ -86,7 +67,7 @@ async function travelToId(store: ObjectStore, id: bigint): Promise<Snapshot> {
 export async function earlierOrEqualTimeMillis(store: ObjectStore, timestampMs: bigint): Promise<Snapshot | null> {
   let latest = await latestSnapshotId(store);
   if (latest === null) return null;
-  const earliestSnapshot = await earliestExisting(store);
+  const earliestSnapshot = await earliestExistingSnapshot(store, NOUN);
   if (earliestSnapshot === null || earliestSnapshot.timeMillis > timestampMs) return null;
   let earliest = earliestSnapshot.id;
   let found: Snapshot | null = null;
@@ -108,7 +89,7 @@ export async function earlierOrEqualTimeMillis(store: ObjectStore, timestampMs: 
 async function travelToTimestamp(store: ObjectStore, timestampMs: bigint): Promise<Snapshot> {
   const hit = await earlierOrEqualTimeMillis(store, timestampMs);
   if (hit !== null) return hit;
-  const earliest = await earliestExisting(store);
+  const earliest = await earliestExistingSnapshot(store, NOUN);
   // Before the earliest snapshot: a tag answers only when nothing expired can lie between it
   // and the timestamp (see the file header).
   const tags = (await taggedSnapshots(store)).filter((t) => earliest === null || t.id < earliest.id);

@@ -26,15 +26,19 @@ export function murmurHashBytesByWords(bytes: Uint8Array, seed: number = MURMUR_
   assert(length % 4 === 0, `murmur3: length ${length} is not a multiple of 4`);
   let h1 = seed | 0;
   for (let i = 0; i < length; i += 4) {
-    let k1 = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    k1 = Math.imul(k1, C1);
-    k1 = (k1 << 15) | (k1 >>> 17);
-    k1 = Math.imul(k1, C2);
-    h1 ^= k1;
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+    h1 = murmurMixWord(h1, bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
   }
   return murmurFmix32(h1 ^ length);
+}
+
+/** One int32 word `k1` mixed into the running hash `h1` (`MurmurHashUtils.mixK1` + `mixH1`); signed int32. */
+export function murmurMixWord(h1: number, k1: number): number {
+  k1 = Math.imul(k1, C1);
+  k1 = (k1 << 15) | (k1 >>> 17);
+  k1 = Math.imul(k1, C2);
+  h1 ^= k1;
+  h1 = (h1 << 13) | (h1 >>> 19);
+  return (Math.imul(h1, 5) + 0xe6546b64) | 0;
 }
 
 /** The 32-bit finalization mix (`MurmurHashUtils.fmix(int)`); returns a signed int32. */

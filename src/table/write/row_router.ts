@@ -19,14 +19,13 @@
  *
  * Invariants: `targetOf[i]` indexes `targets`; targets are created in first-seen order; a
  * partition's BinaryRow bytes equal Java's (spec tests).
- * Imports: errors.ts, util (bytes, murmur3), spec (binary_row, bucket, core_options(_view),
+ * Imports: errors.ts, util (bytes), spec (binary_row, bucket, core_options(_view),
  * partition_values, schema, data_types), lsm/write_columns.ts.
  */
 import { LakeError } from "../../errors.ts";
 import { toHex } from "../../util/bytes.ts";
-import { murmurFmix32, MURMUR_DEFAULT_SEED } from "../../util/murmur3.ts";
 import { encodeSerializedBinaryRow } from "../../spec/binary_row.ts";
-import { bucketFromHash, bucketKeyNames, fixedBucket } from "../../spec/bucket.ts";
+import { bucketFromHash, bucketKeyNames, fixedBucket, integerKeyHash } from "../../spec/bucket.ts";
 import { optionEnum, optionRaw } from "../../spec/core_options.ts";
 import { BucketMode, CoreOptions } from "../../spec/core_options_view.ts";
 import type { DataType } from "../../spec/data_types.ts";
@@ -165,18 +164,6 @@ function partitionKey(values: readonly Value[]): string {
   return key;
 }
 
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
-
-function mix(h1: number, k1: number): number {
-  k1 = Math.imul(k1, C1);
-  k1 = (k1 << 15) | (k1 >>> 17);
-  k1 = Math.imul(k1, C2);
-  h1 ^= k1;
-  h1 = (h1 << 13) | (h1 >>> 19);
-  return (Math.imul(h1, 5) + 0xe6546b64) | 0;
-}
-
 /**
  * Buckets of a single fixed-width integer bucket key (INT, DATE, TIME, BIGINT) without nulls,
  * hashed from its words; false when the column does not qualify (the caller hashes rows).
@@ -207,9 +194,5 @@ function wordsHash(v: number | bigint): number {
     lo = v | 0;
     hi = 0; // INT/DATE/TIME occupy the low 4 bytes of their slot
   }
-  let h = mix(MURMUR_DEFAULT_SEED, 0);
-  h = mix(h, 0);
-  h = mix(h, lo);
-  h = mix(h, hi);
-  return murmurFmix32(h ^ 16);
+  return integerKeyHash(lo, hi);
 }
