@@ -39,6 +39,7 @@ import { Field, Float64, Int64, Int8, makeData, RecordBatch, Schema, Struct, Tab
 import * as pq from "parquet-wasm/esm";
 import { Table } from "../src/api/table.ts";
 import { fastParquetReader, setFastParquetSource } from "../src/format/data/parquet_arrow_reader.ts";
+import { setZstdWasmSource } from "../src/format/data/zstd_wasm.ts";
 import { MemoryStore } from "../src/io/memory_store.ts";
 import { atomic } from "../src/spec/data_types.ts";
 import { createTableSchema } from "../src/spec/schema.ts";
@@ -223,6 +224,8 @@ async function measure(compression: BenchCompression, kind: KeyKind, perRun: num
 export async function readMergeBench(options: BenchOptions): Promise<Measurement[]> {
   await pq.default({ module_or_path: WASM_BYTES });
   setFastParquetSource(WASM_BYTES);
+  // As lakestate/node does (src/node.ts): ZSTD pages through libzstd wasm.
+  setZstdWasmSource(new Uint8Array(readFileSync(fileURLToPath(import.meta.resolve("@foxglove/wasm-zstd/dist/wasm-zstd.wasm")))));
   if ((await fastParquetReader()) === null) throw new Error("bench read-merge: parquet-wasm did not load");
   const perRun = options.quick ? 100_000 : 1_000_000;
   return [

@@ -177,9 +177,14 @@ export class WriteBuffer {
     const sequenceNumbers = outputSequenceNumbers(sources, count, this.#sequenceNumberStart, this.rowCount, (r) => records[r]!.sequenceNumber);
     const sourceOf = (f: number): FieldOutput => out.fields?.[f] ?? { kind: "rows", rows: sources };
     if (buffersServeTypes(fields.map((f) => f.type))) {
-      let positions: Int32Array | null | undefined;
-      const positionsOf = (rows: Int32Array): Int32Array | null =>
-        rows === sources ? (positions ??= outputPositions(sources, count, this.rowCount)) : null;
+      // Each output row's source is a distinct buffered row (one per key group, whichever
+      // column picked it), so every rows array has an inverse; computed once per array.
+      const positions = new Map<Int32Array, Int32Array | null>();
+      const positionsOf = (rows: Int32Array): Int32Array | null => {
+        let p = positions.get(rows);
+        if (p === undefined) positions.set(rows, p = outputPositions(rows, count, this.rowCount));
+        return p;
+      };
       const columns = this.#stores.map((store, f) => {
         const source = sourceOf(f);
         return outputBuffers(store, fields[f]!.type, f, source, count, records, source.kind === "rows" ? positionsOf(source.rows) : null);

@@ -252,54 +252,65 @@ function fuseSums(stores: readonly ColumnStore[], columns: readonly AggregateCol
   return out;
 }
 
-/** Slots per partition of the partitioned sum (2^15: k * 256 KiB of accumulators). */
-const SUM_PARTITION_SLOTS_LOG2 = 15;
+/**
+ * Accumulator bytes per partition of the partitioned sum (2^17 = 128 KiB, an L2-sized share):
+ * a partition covers `2^17 / (8 k)` slots, rounded down to a power of two.
+ */
+const SUM_PARTITION_BYTES_LOG2 = 17;
 /** Rows partitioned at a time (bounds the temporary buffers to ~20 MB for two columns). */
 const SUM_BLOCK_ROWS = 1 << 20;
 
 /**
  * Adds k double columns into `acc[slot * k + j]` keeping arrival order within each slot: each
  * block of rows is first scattered by slot range into cache-sized partitions (sequential
- * writes), then each partition is summed with its accumulators in cache, instead of one random
- * accumulator access per row over the whole slot range.
+ * writes, the k values of a row side by side), then one pass adds them to the accumulators,
+ * which stay in cache, instead of one random accumulator access per row over the whole slot
+ * range. The additions per slot happen in arrival order, so the sums are exactly those of a
+ * row-by-row fold.
  */
 function sumDoublesPartitioned(chunkOf: readonly (readonly Float64Array[])[], slotOf: Int32Array, n: number, k: number, acc: Float64Array): void {
-  const parts = ((acc.length / k) >>> SUM_PARTITION_SLOTS_LOG2) + 1;
+  const shift = Math.max(8, SUM_PARTITION_BYTES_LOG2 - 3 - Math.ceil(Math.log2(k)));
+  const parts = ((acc.length / k) >>> shift) + 1;
   const block = Math.min(n, SUM_BLOCK_ROWS);
   const ps = new Int32Array(block);
-  const pv = Array.from({ length: k }, () => new Float64Array(block));
+  const pv = new Float64Array(block * k);
   const counts = new Int32Array(parts + 1);
   for (let from = 0; from < n; from += block) {
     const to = Math.min(n, from + block), m = to - from;
     counts.fill(0);
-    for (let row = from; row < to; row++) counts[(slotOf[row]! >>> SUM_PARTITION_SLOTS_LOG2) + 1]!++;
+    for (let row = from; row < to; row++) counts[(slotOf[row]! >>> shift) + 1]!++;
     for (let p = 0; p < parts; p++) counts[p + 1] = counts[p + 1]! + counts[p]!;
     const cursor = counts.slice(0, parts);
     for (let base = from; base < to; base += CHUNK_ROWS - (base & CHUNK_MASK)) {
       const c = base >>> CHUNK_SHIFT, end = Math.min(to, (c + 1) << CHUNK_SHIFT);
       const src = chunkOf.map((chunks) => chunks[c]!);
       if (k === 2) {
-        const s0 = src[0]!, s1 = src[1]!, d0 = pv[0]!, d1 = pv[1]!;
+        const s0 = src[0]!, s1 = src[1]!;
         for (let row = base; row < end; row++) {
-          const slot = slotOf[row]!, at = cursor[slot >>> SUM_PARTITION_SLOTS_LOG2]!++, r = row & CHUNK_MASK;
+          const slot = slotOf[row]!, at = cursor[slot >>> shift]!++, r = row & CHUNK_MASK;
           ps[at] = slot;
-          d0[at] = s0[r]!;
-          d1[at] = s1[r]!;
+          pv[2 * at] = s0[r]!;
+          pv[2 * at + 1] = s1[r]!;
         }
         continue;
       }
       for (let row = base; row < end; row++) {
-        const slot = slotOf[row]!, at = cursor[slot >>> SUM_PARTITION_SLOTS_LOG2]!++, r = row & CHUNK_MASK;
+        const slot = slotOf[row]!, at = cursor[slot >>> shift]!++, r = row & CHUNK_MASK;
         ps[at] = slot;
-        for (let j = 0; j < k; j++) pv[j]![at] = src[j]![r]!;
+        for (let j = 0; j < k; j++) pv[at * k + j] = src[j]![r]!;
       }
     }
-    for (let j = 0; j < k; j++) {
-      const v = pv[j]!;
+    if (k === 2) {
       for (let at = 0; at < m; at++) {
-        const i = ps[at]! * k + j;
-        acc[i] = acc[i]! + v[at]!;
+        const i = ps[at]! * 2;
+        acc[i] = acc[i]! + pv[2 * at]!;
+        acc[i + 1] = acc[i + 1]! + pv[2 * at + 1]!;
       }
+      continue;
+    }
+    for (let at = 0; at < m; at++) {
+      const i = ps[at]! * k;
+      for (let j = 0; j < k; j++) acc[i + j] = acc[i + j]! + pv[at * k + j]!;
     }
   }
 }

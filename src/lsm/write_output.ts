@@ -152,14 +152,17 @@ class ColumnBuilder {
 
 /**
  * Per buffered row: its output position, or -1 (the inverse of the output's source rows, for
- * `outputBuffers`' scatter), or null when the output picks too few rows for a scatter to pay.
+ * `outputBuffers`' scatter), or null when the output picks too few rows for a scatter to pay
+ * or picks a row more than once.
  */
 export function outputPositions(sources: Int32Array, count: number, bufferedRowCount: number): Int32Array | null {
   if (count * SCATTER_ROWS_PER_OUTPUT_MAX < bufferedRowCount) return null;
   const positions = new Int32Array(bufferedRowCount).fill(-1);
   for (let o = 0; o < count; o++) {
     const s = sources[o]!;
-    if (s >= 0) positions[s] = o;
+    if (s < 0) continue;
+    if (positions[s] !== -1) return null; // a row output twice has no inverse: gather instead
+    positions[s] = o;
   }
   return positions;
 }

@@ -19,12 +19,15 @@
  * the same rows. `parquetWriterModule()` hands writers the same module (an error when no source
  * is registered). Nothing here reads files or runtime globals.
  *
- * Invariants: only requested columns are decoded (projection), all rows in one pass; every
- * returned column has `rowCount` rows; no pointer into WASM memory survives the call
- * (everything is copied, the export freed). Errors: a damaged file is LakeError("corruption")
+ * Invariants: only requested columns are decoded (projection), all rows in one pass through
+ * parquet-wasm's synchronous `readParquet` (one copy of the file into its memory); every
+ * returned column has the footer's `num_rows` rows; no pointer into WASM memory survives the
+ * call (everything is copied, the export freed). ZSTD chunks are decompressed by the zstd wasm
+ * codec, when one is registered, into a scratch buffer reused across reads (nothing awaits
+ * between filling it and `readParquet` consuming it). Errors: a damaged file is LakeError("corruption")
  * naming the file.
- * Imports: errors.ts, spec/data_types.ts, column_buffers.ts, arrow_c_data.ts,
- * parquet_wasm_loader.ts, package parquet-wasm (esm entry, loaded dynamically). Mirrors Java
+ * Imports: errors.ts, spec/data_types.ts, column_buffers.ts, arrow_c_data.ts, parquet_footer.ts,
+ * thrift_compact.ts, parquet_zstd_pages.ts, zstd_wasm.ts, parquet_wasm_loader.ts, package parquet-wasm (esm entry, loaded dynamically). Mirrors Java
  * `ParquetReaderFactory` (by-name column matching), for the flat types only.
  */
 import type * as ParquetWasmEsm from "parquet-wasm/esm";
@@ -32,12 +35,14 @@ import { LakeError } from "../../errors.ts";
 import type { DataType } from "../../spec/data_types.ts";
 import { copyCColumn, flatLayoutOf, readCSchemaFields, type CSchemaField } from "./arrow_c_data.ts";
 import type { ColumnBuffers } from "./column_buffers.ts";
+import { decodeParquetFooter } from "./parquet_footer.ts";
 import { loadParquetWasm, type ParquetWasmModule, type ParquetWasmSource } from "./parquet_wasm_loader.ts";
 import { decompressZstdChunks } from "./parquet_zstd_pages.ts";
+import { thriftField } from "./thrift_compact.ts";
 import { zstdWasmCodec } from "./zstd_wasm.ts";
 
 /** The parts of an initialised parquet-wasm the fast reader uses. */
-export type ParquetReadModule = Pick<typeof ParquetWasmEsm, "ParquetFile" | "wasmMemory">;
+export type ParquetReadModule = Pick<typeof ParquetWasmEsm, "readParquet" | "wasmMemory">;
 
 /** A source of the parquet-wasm module, or a function producing one on first use. */
 export type FastParquetSource = ParquetWasmSource | (() => ParquetWasmSource);
@@ -163,43 +168,39 @@ function formatMatches(field: CSchemaField, type: DataType): boolean {
 }
 
 /**
- * The file bytes as the Blob-shaped handle `ParquetFile.fromFile` reads through (`size`,
- * `slice`, `arrayBuffer`). A real Blob works too, but Node's Blob answers `arrayBuffer()`
- * through a stream (measured 40 % slower on 5 × 27 MB files); this reads the bytes in memory.
+ * Decompressed files are built in one buffer reused from read to read: a fresh 50 MB array per
+ * file costs its page faults (measured: a third of the decompression time), and the bytes are
+ * dead once `readParquet` (synchronous) has copied them into parquet-wasm's memory. A buffer
+ * larger than this is dropped after its read instead of kept.
  */
-class BytesHandle {
-  readonly #bytes: Uint8Array;
+const SCRATCH_BYTES_KEPT_MAX = 128 * 1024 * 1024;
+let scratch: Uint8Array<ArrayBuffer> | null = null;
 
-  constructor(bytes: Uint8Array) {
-    this.#bytes = bytes;
-  }
+function scratchOf(bytes: number): Uint8Array<ArrayBuffer> {
+  if (scratch === null || scratch.length < bytes) scratch = new Uint8Array(Math.max(bytes, Math.min(SCRATCH_BYTES_KEPT_MAX, (scratch?.length ?? 0) * 2)));
+  return scratch;
+}
 
-  get size(): number {
-    return this.#bytes.length;
-  }
+function releaseScratch(): void {
+  if (scratch !== null && scratch.length > SCRATCH_BYTES_KEPT_MAX) scratch = null;
+}
 
-  slice(start?: number, end?: number): BytesHandle {
-    return new BytesHandle(this.#bytes.subarray(start, end));
+/** `num_rows` of the file's footer (FileMetaData field 3). */
+function footerRowCount(bytes: Uint8Array, fileName: string): number {
+  let meta;
+  try {
+    meta = decodeParquetFooter(bytes);
+  } catch (error) {
+    throw corrupt(fileName, error);
   }
-
-  arrayBuffer(): Promise<ArrayBuffer> {
-    return Promise.resolve(this.#bytes.slice().buffer);
-  }
+  const rows = thriftField(meta, 3);
+  if (rows?.kind !== "i64" || rows.value < 0n || rows.value > BigInt(Number.MAX_SAFE_INTEGER)) throw corrupt(fileName, new Error("footer has no valid num_rows"));
+  return Number(rows.value);
 }
 
 function corrupt(fileName: string, error: unknown): LakeError {
   if (error instanceof LakeError) return new LakeError(error.code, `${error.message} (file ${fileName})`, { cause: error });
   return new LakeError("corruption", `parquet: file ${fileName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-}
-
-/** The top-level fields of the file's Arrow schema, as the Rust reader maps them. */
-function fileFields(pq: ParquetReadModule, file: ParquetWasmEsm.ParquetFile): CSchemaField[] {
-  const exported = file.schema().intoFFI();
-  try {
-    return readCSchemaFields(pq.wasmMemory().buffer as ArrayBuffer, exported.addr());
-  } finally {
-    exported.free();
-  }
 }
 
 /**
@@ -212,63 +213,51 @@ export async function readParquetBuffers(pq: ParquetReadModule, bytes: Uint8Arra
   const { fileName } = options;
   // ZSTD chunks of the requested columns are decompressed by the faster zstd wasm codec when
   // one is registered (about 3 times parquet-wasm's own zstd); parquet-wasm then reads them raw.
+  // Nothing below awaits until readParquet has copied the (scratch) bytes into wasm memory.
   const zstd = await zstdWasmCodec();
+  const rowCount = footerRowCount(bytes, fileName);
+  let input: Uint8Array = bytes;
   if (zstd !== null) {
     try {
-      bytes = decompressZstdChunks(bytes, zstd, { fileName, columns: new Set(requests.map((r) => r.name)) }) as Uint8Array<ArrayBuffer>;
+      input = decompressZstdChunks(bytes, zstd, { fileName, columns: new Set(requests.map((r) => r.name)), output: scratchOf });
     } catch (error) {
       if (error instanceof LakeError && error.message.includes(fileName)) throw error;
       const code = error instanceof LakeError ? error.code : "corruption";
       throw new LakeError(code, `parquet reader: file ${fileName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
-  let file: ParquetWasmEsm.ParquetFile;
+  const names = [...new Set(requests.map((r) => r.name))];
+  let table;
   try {
-    file = await pq.ParquetFile.fromFile(new BytesHandle(bytes) as unknown as Blob);
+    // batchSize at least the row count: one batch (parquet-rs clamps it to the file's rows).
+    table = pq.readParquet(input, { columns: names, batchSize: Math.max(1, rowCount) });
   } catch (error) {
     throw corrupt(fileName, error);
-  }
-  try {
-    const metadata = file.metadata(), fileMetadata = metadata.fileMetadata();
-    const rowCount = fileMetadata.numRows();
-    fileMetadata.free();
-    metadata.free();
-    const fields = fileFields(pq, file);
-    const byName = new Map(fields.map((f) => [f.name, f]));
-    for (const r of requests) {
-      const field = byName.get(r.name);
-      if (field === undefined || !formatMatches(field, r.type)) return null;
-    }
-    const names = [...new Set(requests.map((r) => r.name))];
-    let table;
-    try {
-      table = await file.read({ columns: names, batchSize: Math.max(1, rowCount) });
-    } catch (error) {
-      throw corrupt(fileName, error);
-    }
-    const stream = table.intoFFI();
-    try {
-      const schemaPtr = stream.schemaAddr();
-      const arrays = Array.from({ length: stream.numArrays() }, (_, i) => stream.arrayAddr(i));
-      // Fetched after the last call into the module: a memory growth detaches older buffers.
-      const memory = pq.wasmMemory().buffer as ArrayBuffer;
-      const readFields = readCSchemaFields(memory, schemaPtr);
-      const copied = new Map<string, ColumnBuffers>();
-      const columns = requests.map((r) => {
-        const index = readFields.findIndex((f) => f.name === r.name);
-        if (index < 0 || !formatMatches(readFields[index]!, r.type)) throw corrupt(fileName, new Error(`column ${r.name} changed while reading`));
-        let column = copied.get(r.name);
-        if (column === undefined) copied.set(r.name, column = copyCColumn(memory, arrays, index, readFields[index]!.format));
-        return column;
-      });
-      for (const [i, c] of columns.entries()) {
-        if (c.length !== rowCount) throw corrupt(fileName, new Error(`column ${requests[i]!.name} decoded ${c.length} rows, the footer says ${rowCount}`));
-      }
-      return { rowCount, columns };
-    } finally {
-      stream.free();
-    }
   } finally {
-    file.free();
+    releaseScratch();
+  }
+  const stream = table.intoFFI();
+  try {
+    const schemaPtr = stream.schemaAddr();
+    const arrays = Array.from({ length: stream.numArrays() }, (_, i) => stream.arrayAddr(i));
+    // Fetched after the last call into the module: a memory growth detaches older buffers.
+    const memory = pq.wasmMemory().buffer as ArrayBuffer;
+    const readFields = readCSchemaFields(memory, schemaPtr);
+    // A column the file lacks (older schema) or reads in a form the fast path does not serve
+    // (see the file header): the caller takes the general path.
+    const indexes = requests.map((r) => readFields.findIndex((f) => f.name === r.name && formatMatches(f, r.type)));
+    if (indexes.some((i) => i < 0)) return null;
+    const copied = new Map<string, ColumnBuffers>();
+    const columns = requests.map((r, i) => {
+      let column = copied.get(r.name);
+      if (column === undefined) copied.set(r.name, column = copyCColumn(memory, arrays, indexes[i]!, readFields[indexes[i]!]!.format));
+      return column;
+    });
+    for (const [i, c] of columns.entries()) {
+      if (c.length !== rowCount) throw corrupt(fileName, new Error(`column ${requests[i]!.name} decoded ${c.length} rows, the footer says ${rowCount}`));
+    }
+    return { rowCount, columns };
+  } finally {
+    stream.free();
   }
 }

@@ -61,7 +61,7 @@ const KIND_TYPE = atomic("TINYINT", { nullable: false });
 /** The fast reader's view of the writer's parquet-wasm (same instance), or the registered one. */
 async function readModule(parquet: ParquetWasmModule): Promise<ParquetReadModule | null> {
   const full = parquet as Partial<ParquetReadModule>;
-  if (typeof full.ParquetFile === "function" && typeof full.wasmMemory === "function") return full as ParquetReadModule;
+  if (typeof full.readParquet === "function" && typeof full.wasmMemory === "function") return full as ParquetReadModule;
   return fastParquetReader();
 }
 

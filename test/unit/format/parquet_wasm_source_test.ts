@@ -28,7 +28,7 @@ test("no source, a bad source, a good source, then none again", async (t) => {
   let calls = 0;
   setFastParquetSource(() => { calls++; return parquetWasmBytes(); });
   const mod = await fastParquetReader();
-  assert.ok(mod !== null && typeof mod.ParquetFile === "function" && typeof mod.wasmMemory === "function");
+  assert.ok(mod !== null && typeof mod.readParquet === "function" && typeof mod.wasmMemory === "function");
   assert.equal(fastParquetStatus().state, "ready");
   assert.equal(await fastParquetReader(), mod, "loaded once");
   assert.ok(calls <= 1);
