@@ -17,7 +17,7 @@
  */
 
 /** Bump on any change to exports, region ids, region size rules or the run table. */
-export const ABI_VERSION: i32 = 1;
+export const ABI_VERSION: i32 = 2;
 
 /** Key bytes: sort input, merge windows, search table; or u64 sort input / u64 search table. */
 export const REGION_KEYS_A: i32 = 0;
@@ -31,7 +31,7 @@ export const REGION_OFFS_B: i32 = 3;
 export const REGION_U64_A: i32 = 4;
 /** u64 × rows: sort scratch words. */
 export const REGION_U64_B: i32 = 5;
-/** u32 × rows: permutation out / merge run out / search index out. */
+/** u32 × rows: permutation out / merge run out / search index out / bloom filter words. */
 export const REGION_U32_A: i32 = 6;
 /** u32 × rows: merge row out / probe order. */
 export const REGION_U32_B: i32 = 7;

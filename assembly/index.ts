@@ -1,10 +1,11 @@
 /**
  * Export list of the key kernel (AssemblyScript → WebAssembly). No logic lives here.
  *
- * The kernel compares, sorts, merges and searches byte keys in memcmp order and knows nothing
- * about Paimon: src/spec/key_codec.ts makes byte order equal to logical order. Built by
- * tools/build_wasm.mjs into src/kernel/wasm_bytes.ts; loaded by src/kernel/kernel.ts, whose
- * plain-TypeScript twin is src/kernel/reference.ts.
+ * The kernel compares, sorts, merges and searches byte keys in memcmp order, and builds bloom
+ * filters over u64 keys; it knows nothing about Paimon: src/spec/key_codec.ts makes byte order
+ * equal to logical order. Built by tools/build_wasm.mjs into src/kernel/wasm_bytes.ts; loaded by
+ * src/kernel/kernel.ts, whose plain-TypeScript twins are src/kernel/reference.ts and
+ * src/kernel/reference_bloom.ts (bloom).
  *
  * Imports: the concept files below.
  */
@@ -15,3 +16,4 @@ export {
 export { sortKeys, sortU64 } from "./sort";
 export { mergeRuns } from "./merge";
 export { lowerBound, lowerBoundU64 } from "./search";
+export { bloomBuildU64 } from "./bloom";

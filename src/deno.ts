@@ -11,6 +11,7 @@ import type { Table } from "./api/table.ts";
 import { DenoFsStore } from "./io/fs_deno_store.ts";
 import type { ObjectStore } from "./io/store.ts";
 import { isS3Url, openS3Url, type S3StoreOptions } from "./io/s3_store.ts";
+import { openZipTableStore } from "./io/zip_store.ts";
 import { setFastParquetSource } from "./format/data/parquet_arrow_reader.ts";
 import { setZstdWasmSource } from "./format/data/zstd_wasm.ts";
 
@@ -37,6 +38,20 @@ function storeOf(input: StoreInput, s3?: S3StoreOptions): ObjectStore {
   return input;
 }
 
+/** The local path of a `.zip` archive `input` names (a path or `file:` URL ending in .zip), else null. */
+function zipPathOf(input: StoreInput): string | null {
+  let path: string | null = null;
+  if (typeof input === "string" && !isS3Url(input)) path = input.startsWith("file:") ? pathOf(new URL(input)) : input;
+  else if (input instanceof URL && input.protocol === "file:") path = pathOf(input);
+  return path !== null && /\.zip$/i.test(path) ? path : null;
+}
+
+/** Reads the archive at a local path: through a filesystem store on its directory. */
+async function readLocalFile(path: string): Promise<Uint8Array> {
+  const slash = path.lastIndexOf("/");
+  return new DenoFsStore(slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash)).get(path.slice(slash + 1));
+}
+
 /** Opens the local warehouse of a SQL `CREATE CATALOG` (a path, relative to the working directory, or a `file:` URL). */
 function openSqlCatalog(request: { readonly warehouse: string }): Catalog {
   return new Catalog(storeOf(localWarehousePath(request.warehouse)), { openCatalog: openSqlCatalog });
@@ -51,7 +66,13 @@ export function openCatalog(options: { warehouse: StoreInput; s3?: S3StoreOption
   return new Catalog(storeOf(options.warehouse, options.s3), { openCatalog: openSqlCatalog, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
 }
 
-/** Opens the table in a directory (path or `file://` URL), at an `s3://` URL (with `options.s3`) or at the root of a store. */
-export function openTable(table: StoreInput, options: { name?: string; s3?: S3StoreOptions } = {}): Promise<Table> {
-  return openTableInStore(storeOf(table, options.s3), { name: options.name ?? (typeof table === "string" ? table : table instanceof URL ? table.href : undefined) });
+/**
+ * Opens the table in a directory (path or `file://` URL), in a `.zip` archive (a path or URL
+ * ending in .zip: read whole, read-only, the table found inside as io/zip_store.ts
+ * `openZipTableStore` does), at an `s3://` URL (with `options.s3`) or at the root of a store.
+ */
+export async function openTable(table: StoreInput, options: { name?: string; s3?: S3StoreOptions } = {}): Promise<Table> {
+  const zipPath = zipPathOf(table);
+  const store = zipPath === null ? storeOf(table, options.s3) : await openZipTableStore(await readLocalFile(zipPath));
+  return openTableInStore(store, { name: options.name ?? (typeof table === "string" ? table : table instanceof URL ? table.href : undefined) });
 }

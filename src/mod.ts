@@ -16,6 +16,8 @@ export { openRangeReader, validatePath } from "./io/store.ts";
 export { MemoryStore } from "./io/memory_store.ts";
 export { prefixedStore } from "./io/prefixed_store.ts";
 export { IdbStore, IDB_STORE_NAME_DEFAULT, type IdbStoreOptions } from "./io/idb_store.ts";
+export { ZipStore, exportStoreZip, importZipToStore, findTableRoot, openZipTableStore } from "./io/zip_store.ts";
+export { zipEntries, unzipEntries, type ZipEntry, type ZipOptions } from "./util/zip.ts";
 export { S3Store, parseS3Url, isS3Url, openS3Url, type S3StoreOptions, type S3Options, type S3ClientOptions } from "./io/s3_store.ts";
 
 // Paimon spec: types, schema, snapshot, options, paths, rows, buckets, keys.
@@ -36,7 +38,7 @@ export { readSnapshot, latestSnapshot, latestSnapshotId, earliestSnapshotId, lis
 export { readSchema, latestSchema, listSchemaIds } from "./table/schema_manager.ts";
 
 // Tables and catalogs.
-export { Table, type ReadOptions, type FilterInput, type FileInfo } from "./api/table.ts";
+export { Table, type ReadOptions, type FilterInput, type FileInfo, type ManifestInfo } from "./api/table.ts";
 export {
   ChangeStream, StreamScanMode, POLL_INTERVAL_MS_DEFAULT, POLL_INTERVAL_MS_MAX, changeBatchToArrow,
   type SnapshotChanges, type StreamReadOptions, type IncrementalReadOptions, type AuditLogOptions,
@@ -62,3 +64,4 @@ export { setZstdWasmSource, zstdWasmFailure } from "./format/data/zstd_wasm.ts";
 
 // Kernel.
 export { loadKernel, type LoadedKernel, type LoadKernelOptions, type KeyKernel } from "./kernel/mod.ts";
+export { useKernelModule, kernelStatus, KERNEL_TWIN_WARNING, type KernelStatus } from "./kernel/mod.ts";

@@ -13,6 +13,11 @@
 // at a time. A test passes only when the shim ran it without an exception; an uncaught page
 // error or a file that fails to load or bundle counts as a failure.
 //
+// S3 tests run too: test/support/s3_server.ts is bundled as tools/browser_shim_s3_server.mjs,
+// which asks this server (`POST /__s3/start|bucket|stop`) to run the real s3rver test server
+// here in Node (loaded through tsx); the page then talks to it with its own fetch, CORS
+// answered by the server's CORS shim. Servers a page leaves open are closed with the run.
+//
 // Read-only fixture access works in the browser: the `node:fs` shim reads the served repository
 // (so even NodeFsStore over test/fixtures reads there, read-only). Excluded files (EXCLUDED
 // below) need what no browser has (a writable local filesystem, child processes, native addons)
@@ -39,20 +44,25 @@ export const EXCLUDED = {
   "test/interop/parquet_duckdb_interop_test.ts": "checks Parquet files with DuckDB (native addon) on temp files",
   "test/unit/format/parquet_row_groups_test.ts": "cross-checks with DuckDB (native addon) on temp files",
   "test/unit/format/parquet_writer_test.ts": "cross-checks with DuckDB (native addon) on temp files",
+  "test/interop/zip_interop_test.ts": "checks archives with unzip, zip and python3 subprocesses on temp files",
   "test/kernel/build_test.ts": "runs the AssemblyScript compiler in a child process on temp files",
   "test/meta/package_test.ts": "checks npm packaging (package.json, npm pack) with child processes",
   "test/meta/layering_test.ts": "a static check of the src/ tree (runtime-independent; runs in Node and Deno)",
   // A writable local filesystem (temp directories) or the Node/Deno entries themselves.
   "test/unit/io/fs_store_test.ts": "the filesystem adapters themselves, on temp directories",
+  "test/unit/api/zip_entry_test.ts": "exercises the Node/Deno entries on .zip files in temp directories",
   "test/unit/api/catalog_test.ts": "exercises the Node entry (lakestate/node: local paths, file: URLs)",
   "test/unit/api/catalog_write_test.ts": "writes warehouses into temp directories (NodeFsStore)",
   "test/unit/api/sql/execute_store_test.ts": "writes warehouses into temp directories (NodeFsStore)",
   "test/unit/cli/sql_test.ts": "the CLI on temp directories (NodeFsStore, node:process)",
   "test/examples/refund_tags_test.ts": "the example job on temp directories (node:fs, node:os)",
   "test/examples/cumulative_metrics_test.ts": "the example job on a temp directory warehouse (node:fs, node:os)",
-  // S3: the s3rver server runs in Node; the browser S3 run belongs to the S3 store's own browser test.
-  "test/unit/io/s3_store_test.ts": "starts s3rver (a Node HTTP server over temp directories) in-process",
-  "test/unit/api/s3_catalog_test.ts": "starts s3rver (a Node HTTP server over temp directories) in-process",
+  "test/examples/refund_events_test.ts": "imports the example's generators, whose CLI helpers import node:process/path/url",
+  "test/unit/api/s3_catalog_test.ts": "exercises the Node and Deno entries' s3:// warehouses (test/browser/s3_e2e_test.ts is its browser twin)",
+  "test/edge/workerd_test.ts": "drives workerd (a child process) from Node",
+  "test/demo/demo_page_test.ts": "builds the demo with Vite and drives Chromium itself (Node only)",
+  "test/demo/demo_engine_test.ts": "imports the examples' generators, whose CLI helpers import node:process/path/url (the page test runs this engine in Chromium)",
+  "test/unit/io/s3_server_cors_test.ts": "sends raw preflights and reads Access-Control-* headers, which a page cannot (Chromium runs the S3 suite itself)",
 };
 
 /** Directory of Chromium-only tests (skipped by the Node and Deno runs). */
@@ -122,6 +132,12 @@ export async function startServer() {
         return send(201, "stored");
       }
       if (path === "/__bench.html") return send(200, BENCH_HTML, "text/html");
+      if (path.startsWith("/__s3/") && req.method === "POST") {
+        const chunks = [];
+        for await (const chunk of req) chunks.push(chunk);
+        const answer = await s3Servers.handle(path, JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}"));
+        return send(200, JSON.stringify(answer), "application/json");
+      }
       if (path.startsWith("/__bundles/")) {
         const body = bundles.get(path);
         return body === undefined ? send(404, "no bundle") : send(200, body, MIME[path.slice(path.lastIndexOf("."))] ?? "text/javascript");
@@ -151,6 +167,7 @@ export async function startServer() {
       res.end(String(error?.stack ?? error));
     }
   });
+  const s3Servers = s3ServerPool();
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
   return {
@@ -158,8 +175,57 @@ export async function startServer() {
     exportDir,
     setBundles(next, nextEntries) { bundles = next; entries = nextEntries; },
     close: async () => {
+      await s3Servers.closeAll();
       await new Promise((ok) => server.close(ok));
       await rm(exportDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The s3rver test servers pages ask for (tools/browser_shim_s3_server.mjs): `/__s3/start`
+ * { buckets } → { id, endpoint, port } runs test/support/s3_server.ts here in Node (through tsx,
+ * registered on first use); `/__s3/bucket` { id, name } creates a bucket; `/__s3/stop` { id }
+ * closes one. `closeAll` closes what the pages left open.
+ */
+function s3ServerPool() {
+  const servers = new Map();
+  let nextId = 1;
+  let module = null;
+  let unregister = null;
+  return {
+    async handle(path, body) {
+      if (path === "/__s3/start") {
+        if (module === null) {
+          const { register } = await import("tsx/esm/api");
+          unregister = register();
+          module = await import("../test/support/s3_server.ts");
+        }
+        const s3 = await module.startS3Server(Array.isArray(body.buckets) ? body.buckets : ["lake"]);
+        const id = nextId++;
+        servers.set(id, s3);
+        return { id, endpoint: s3.endpoint, port: s3.port };
+      }
+      const s3 = servers.get(body.id);
+      if (s3 === undefined) throw new Error(`no s3 test server ${body.id}`);
+      if (path === "/__s3/bucket") {
+        await s3.createBucket(String(body.name));
+        return {};
+      }
+      if (path === "/__s3/stop") {
+        servers.delete(body.id);
+        await s3.close();
+        return {};
+      }
+      throw new Error(`unknown s3 control ${path}`);
+    },
+    async closeAll() {
+      const open = [...servers.values()];
+      servers.clear();
+      await Promise.all(open.map((s3) => s3.close().catch(() => undefined)));
+      await unregister?.();
+      unregister = null;
+      module = null;
     },
   };
 }
@@ -170,11 +236,21 @@ function inside(serverPath) {
   return full === root || full.startsWith(root + sep) ? full : null;
 }
 
+/** Repository modules replaced in browser bundles (the page cannot run them): module → stand-in. */
+const MODULE_SHIMS = {
+  "test/support/s3_server.ts": "tools/browser_shim_s3_server.mjs",
+};
+
 /** esbuild plugin: the node: shims, stubs for other node: modules, and per-file import.meta rewrites. */
 function browserPlugin(origin) {
   return {
     name: "lakestate-browser",
     setup(b) {
+      b.onResolve({ filter: /^\.\.?\/.*s3_server\.ts$/ }, (args) => {
+        const rel = relative(root, resolve(args.resolveDir, args.path)).split(sep).join("/");
+        const shim = MODULE_SHIMS[rel];
+        return shim === undefined ? undefined : { path: join(root, shim) };
+      });
       b.onResolve({ filter: /^node:/ }, (args) => {
         const shim = SHIMS[args.path];
         if (shim !== undefined) return { path: join(root, shim) };

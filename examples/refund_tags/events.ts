@@ -9,6 +9,8 @@
  * Invariants: the same (eventCount, seed) always gives the same events; events are ordered by
  * arrival time (`atMs`, ties by `seq`); a refund always arrives strictly after its order;
  * `seq` is the event's index in the stream (0-based), which a batch number and size locate.
+ * `RepeatingEventStream` makes the stream endless (a live demo): the same period of events over
+ * and over, each period later in time than every event of the one before, with its own order ids.
  * Imports: ../example_cli.ts (seededRandom).
  */
 import { seededRandom } from "../example_cli.ts";
@@ -96,8 +98,60 @@ export function generateEvents(eventCount: number, seed: number): PayEvent[] {
     : { kind: "refund", seq, atMs: d.atMs, buyer: d.buyer, seller: d.seller, orderId: d.orderId, payMs: d.payMs });
 }
 
+/** Events read by index range: an array, or a view of a `RepeatingEventStream`. */
+export interface EventList {
+  /** Events available (indexes 0..length-1). */
+  readonly length: number;
+  /** Events [start, end) (end clamped to `length`). */
+  slice(start: number, end: number): readonly PayEvent[];
+}
+
+/** Time between two periods of a repeating stream: the span plus the longest refund delay. */
+const PERIOD_SHIFT_MS = SPAN_MS + 366 * DAY_MS;
+
+/**
+ * An endless stream of events: period p (p >= 0) is `generateEvents(periodEvents, seed)` with
+ * every time moved p × PERIOD_SHIFT_MS later (so all of it arrives after period p - 1, refunds
+ * included), order ids suffixed `.p` for p >= 1, and `seq` continuing. The same pairs keep
+ * ordering and refunding period after period. Event i is a pure function of (periodEvents, seed, i);
+ * the first `periodEvents` events equal `generateEvents(periodEvents, seed)`.
+ * Memory: one period (about 200 bytes per event).
+ */
+export class RepeatingEventStream {
+  readonly periodEvents: number;
+  readonly seed: number;
+  readonly #period: readonly PayEvent[];
+
+  constructor(periodEvents: number, seed: number) {
+    this.periodEvents = periodEvents;
+    this.seed = seed;
+    this.#period = generateEvents(periodEvents, seed);
+  }
+
+  /** Event `i` (0-based). Requires: i a safe integer >= 0. */
+  at(i: number): PayEvent {
+    if (!Number.isSafeInteger(i) || i < 0) throw new RangeError(`events: index ${i} is not an integer >= 0`);
+    const p = Math.floor(i / this.periodEvents), e = this.#period[i - p * this.periodEvents]!;
+    if (p === 0) return e;
+    const shift = p * PERIOD_SHIFT_MS;
+    return { kind: e.kind, seq: i, atMs: e.atMs + shift, buyer: e.buyer, seller: e.seller, orderId: `${e.orderId}.${p}`, payMs: e.payMs + shift };
+  }
+
+  /** Events [start, end). */
+  slice(start: number, end: number): PayEvent[] {
+    const out: PayEvent[] = [];
+    for (let i = start; i < end; i++) out.push(this.at(i));
+    return out;
+  }
+
+  /** The first `count` events as an EventList (what a job is given). */
+  upTo(count: number): EventList {
+    return { length: count, slice: (start, end) => this.slice(start, Math.min(end, count)) };
+  }
+}
+
 /** The events of micro-batch `batchNo` (1-based) of `batchSize` events. */
-export function batchEvents(events: readonly PayEvent[], batchNo: number, batchSize: number): readonly PayEvent[] {
+export function batchEvents(events: EventList, batchNo: number, batchSize: number): readonly PayEvent[] {
   return events.slice((batchNo - 1) * batchSize, batchNo * batchSize);
 }
 

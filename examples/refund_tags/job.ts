@@ -20,7 +20,7 @@
  * Imports: lakestate (universal API), this example's modules.
  */
 import { openCatalog, type LookupRow as Row, type Table, type TableLookup, type TableWrite, type ObjectStore, type Snapshot } from "../../src/mod.ts";
-import { batchCount, batchEvents, type PayEvent } from "./events.ts";
+import { batchCount, batchEvents, type EventList, type PayEvent } from "./events.ts";
 import { JobKilled, KillSwitchStore } from "./kill_switch.ts";
 import { addOrder, formatOrderDict, parseOrderDict, refundOrder, tagOf, type OrderEntry } from "./order_dict.ts";
 import type { TagEmit, TagSink } from "./sink.ts";
@@ -70,7 +70,8 @@ export function newMetrics(): JobMetrics {
 /** What the job is given: the warehouse store, the event source and the sink. */
 export interface JobContext {
   readonly warehouse: ObjectStore;
-  readonly events: readonly PayEvent[];
+  /** The event source (an array, or a view of an endless stream), read batch by batch. */
+  readonly events: EventList;
   readonly batchSize: number;
   readonly sink: TagSink;
   readonly metrics: JobMetrics;

@@ -28,6 +28,8 @@ import type { TableSchema } from "../spec/schema.ts";
 import type { SchemaChange } from "../table/schema_changes.ts";
 import { newTableSchema, type TableSpec } from "../table/schema_create.ts";
 import { commitSchemaChanges, createTableSchemaFile, listSchemaIds } from "../table/schema_manager.ts";
+import { exportStoreZip, importZipToStore } from "../io/zip_store.ts";
+import type { ZipEntry } from "../util/zip.ts";
 import { executeSql, SqlSession, type CatalogResolver, type SqlResult } from "./sql/execute.ts";
 import { Table } from "./table.ts";
 
@@ -231,6 +233,54 @@ export class Catalog {
     }
     await commitSchemaChanges(store, changes, { nowMs: this.#nowMs, tableName: identifier, validate: checkAlteredOptions });
     return Table.open(store, { name: identifier });
+  }
+
+  /**
+   * The files of table `database.table` as a ZIP archive (io/zip_store.ts `exportStoreZip`):
+   * paths relative to the table directory, so unzipping gives a table directory Java Paimon and
+   * `openTable` read, and `importTable` takes it back. LakeError("not_found") for a missing table.
+   */
+  async exportTable(identifier: string): Promise<Uint8Array<ArrayBuffer>> {
+    const { database, table } = parseTableIdentifier(identifier);
+    if (!(await this.tableExists(identifier))) throw new LakeError("not_found", `catalog: Table ${identifier} does not exist.`);
+    return exportStoreZip(this.warehouse, `${databaseDir(database)}/${table}`);
+  }
+
+  /**
+   * Imports the Paimon table held by `zip` (archive bytes or unpacked entries, e.g. a picked
+   * directory; io/zip_store.ts `importZipToStore` finds the table root) as `database.table`,
+   * creating the database when missing, then checks that the table opens and its latest
+   * snapshot reads, and returns it opened. LakeError("conflict") when the table exists;
+   * ("invalid_argument") for an archive without exactly one table or an occupied table
+   * directory. When the check fails, everything this call wrote (files, a database it created)
+   * is removed and the error says why, with the reader's error code.
+   */
+  async importTable(identifier: string, zip: Uint8Array | readonly ZipEntry[]): Promise<Table> {
+    const { database, table } = ddlIdentifier(identifier, "importTable");
+    checkDatabaseName(database);
+    if (await this.tableExists(identifier)) throw new LakeError("conflict", `catalog: Table ${identifier} already exists.`);
+    const createdDatabase = !(await this.databaseExists(database));
+    if (createdDatabase && this.warehouse.makeDirectory !== undefined) await makeDirectory(this.warehouse, databaseDir(database));
+    const dir = `${databaseDir(database)}/${table}`;
+    const undo = async (): Promise<void> => {
+      await deleteDirectory(this.warehouse, createdDatabase ? databaseDir(database) : dir).catch(() => {});
+    };
+    try {
+      await importZipToStore(this.warehouse, dir, zip);
+    } catch (error) {
+      if (createdDatabase) await undo();
+      throw error;
+    }
+    try {
+      const opened = await Table.open(this.#tableStore(database, table), { name: identifier });
+      await opened.readColumns();
+      return opened;
+    } catch (error) {
+      await undo();
+      const code = error instanceof LakeError ? error.code : "corruption";
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new LakeError(code, `catalog: imported table ${identifier} does not read (${reason}); the imported files were removed`, { cause: error });
+    }
   }
 
   async #requireDatabase(database: string): Promise<void> {

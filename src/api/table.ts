@@ -35,6 +35,7 @@ import type { Predicate } from "../table/predicate.ts";
 import { planScan, type DataSplit } from "../table/scan.ts";
 import { latestSchema, readSchema } from "../table/schema_manager.ts";
 import { latestSnapshotId, readAllSnapshots, readSnapshot } from "../table/snapshot_manager.ts";
+import { snapshotManifests } from "../table/manifest_reader.ts";
 import { dataFilePath, readSplits, readSplitsBuffers, type ReadResult, type SplitReadOptions } from "../table/table_read.ts";
 import { columnsToArrowTable } from "./arrow.ts";
 import { bufferColumnsToArrowTable } from "./arrow_buffers.ts";
@@ -84,6 +85,22 @@ export interface FileInfo {
   readonly deleteRowCount: bigint | null;
 }
 
+/**
+ * One row of `$manifests` (Java `ManifestsTable`, same columns and order): a manifest file of a
+ * snapshot's base, delta and changelog manifest lists. Partition bounds are rows keyed by
+ * partition column ({} for unpartitioned tables; null when the manifest recorded no stats).
+ */
+export interface ManifestInfo {
+  readonly fileName: string;
+  readonly fileSize: bigint;
+  readonly numAddedFiles: bigint;
+  readonly numDeletedFiles: bigint;
+  readonly schemaId: bigint;
+  readonly minPartitionStats: Record<string, Value> | null;
+  readonly maxPartitionStats: Record<string, Value> | null;
+  readonly minRowId: bigint | null;
+  readonly maxRowId: bigint | null;
+}
 
 /** A Paimon table opened from a store rooted at the table directory. */
 export class Table {
@@ -211,6 +228,28 @@ export class Table {
       }
     }
     return out;
+  }
+
+  /**
+   * `$manifests`: the manifest files of a snapshot (default the latest; [] for an empty table),
+   * base list, then delta, then changelog, as Java's `ManifestList.readAllManifests`.
+   */
+  async manifests(options: { snapshotId?: number | bigint } = {}): Promise<ManifestInfo[]> {
+    const snapshot = await this.resolveSnapshot(options.snapshotId);
+    if (snapshot === null) return [];
+    const [data, changelog] = await Promise.all([snapshotManifests(this.store, snapshot, "all"), snapshotManifests(this.store, snapshot, "changelog")]);
+    const fields = logicalPartitionType(this.schema).fields;
+    const types = fields.map((f) => f.type);
+    const bound = (bytes: Uint8Array): Record<string, Value> | null => {
+      if (fields.length > 0 && bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getInt32(0) === 0) return null; // no stats recorded
+      const values = decodeSerializedBinaryRow(types, bytes);
+      return Object.fromEntries(fields.map((f, i) => [f.name, values[i] ?? null]));
+    };
+    return [...data, ...changelog].map((m) => ({
+      fileName: m.fileName, fileSize: m.fileSize, numAddedFiles: m.numAddedFiles, numDeletedFiles: m.numDeletedFiles,
+      schemaId: m.schemaId, minPartitionStats: bound(m.partitionStats.minValues), maxPartitionStats: bound(m.partitionStats.maxValues),
+      minRowId: m.minRowId, maxRowId: m.maxRowId,
+    }));
   }
 
   /** Resolves `columns` to schema fields, with a clear error for unknown names. */

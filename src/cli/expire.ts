@@ -91,5 +91,6 @@ async function runExpire(args: ParsedArgs, host: CliHost): Promise<void> {
     await host.stdout(result.expiredSnapshots === 0
       ? "snapshots: none expired\n"
       : `snapshots: expired ${result.expiredSnapshots}, deleted ${result.deletedFiles} files\n`);
+    if (result.expiredChangelogs > 0) await host.stdout(`changelogs: expired ${result.expiredChangelogs} (changelog.num-retained.*, changelog.time-retained)\n`);
   }
 }

@@ -14,6 +14,7 @@ import { type CliHost, type CommandSpec, parseArgs, UsageError } from "./cli_arg
 import { EXPIRE_COMMAND } from "./expire.ts";
 import { INSPECT_COMMAND } from "./inspect.ts";
 import { LOOKUP_COMMAND } from "./lookup.ts";
+import { MANIFESTS_COMMAND } from "./manifests.ts";
 import { READ_COMMAND } from "./read.ts";
 import { SCHEMA_COMMAND } from "./schema.ts";
 import { normalizeSqlArgs, SQL_COMMAND } from "./sql.ts";
@@ -27,7 +28,7 @@ export { type CliHost, type ParsedArgs, UsageError, parseArgs } from "./cli_args
 export const CLI_VERSION = "0.1.0";
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CommandSpec[] = [READ_COMMAND, LOOKUP_COMMAND, SNAPSHOTS_COMMAND, FILES_COMMAND, SCHEMA_COMMAND, INSPECT_COMMAND, SQL_COMMAND, TAIL_COMMAND, EXPIRE_COMMAND, TAG_COMMAND];
+export const COMMANDS: readonly CommandSpec[] = [READ_COMMAND, LOOKUP_COMMAND, SNAPSHOTS_COMMAND, FILES_COMMAND, MANIFESTS_COMMAND, SCHEMA_COMMAND, INSPECT_COMMAND, SQL_COMMAND, TAIL_COMMAND, EXPIRE_COMMAND, TAG_COMMAND];
 
 const EXAMPLE_TABLE = "test/fixtures/paimon/java-tables/pk_table_scan_and_read_mor.db/pk_table_scan_and_read_mor";
 

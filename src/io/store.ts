@@ -166,6 +166,16 @@ export interface ObjectStore {
   deleteDirectory?(path: string): Promise<void>;
 }
 
+/** `store.get(path)`, or null when the object does not exist (LakeError("not_found")); other errors propagate. */
+export async function getIfExists(store: ObjectStore, path: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  try {
+    return await store.get(path);
+  } catch (error) {
+    if (error instanceof LakeError && error.code === "not_found") return null;
+    throw error;
+  }
+}
+
 /**
  * `store.makeDirectory(path)`. Stores without directories cannot keep an empty directory, so
  * this rejects with LakeError("unsupported") for them rather than pretend.

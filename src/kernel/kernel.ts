@@ -2,7 +2,7 @@
  * The WASM key kernel: owns one instance of the AssemblyScript module (assembly/), its typed
  * views, and the batching that keeps every call inside the regions.
  *
- * Contract: same results as the twin (reference.ts), bit for bit. Each call copies its inputs
+ * Contract: same results as the twins (reference.ts, reference_bloom.ts), bit for bit. Each call copies its inputs
  * into fixed regions (abi.ts), makes one kernel call per batch, and copies results out; nothing
  * is allocated inside WASM. A call larger than a batch (`batchRowsMax` rows or `batchBytesMax`
  * key bytes) is split: sorts become sorted chunks merged by the kernel merge, merges stream
@@ -11,7 +11,8 @@
  * re-created when it grows, and after every kernel call the buffer must be unchanged.
  *
  * Invariants: region offsets are read back from the module (`>>> 0`), never computed here.
- * Imports: util/assert.ts, errors.ts, kernel/abi.ts, kernel/reference.ts (types, key helpers).
+ * Imports: util/assert.ts, errors.ts, kernel/abi.ts, kernel/reference.ts (types, key helpers),
+ * kernel/reference_bloom.ts (bloom types).
  * Mirrors no Java class.
  */
 
@@ -24,6 +25,7 @@ import {
   tooManyRunsError,
 } from "./reference.ts";
 import type { ByteKeys, KeyKernel, MergeOptions, MergeResult, SearchResult } from "./reference.ts";
+import type { BloomKernel, BloomU64Options, BloomU64Result } from "./reference_bloom.ts";
 
 /** Default rows per kernel call: 8 Mi rows keeps a 5 M-row sort in one call (≈ 33 B of regions per row). */
 export const KERNEL_BATCH_ROWS_MAX = 1 << 23;
@@ -72,7 +74,7 @@ function u64AsKeys(values: BigUint64Array): ByteKeys {
 }
 
 /** The WebAssembly implementation of `KeyKernel`. Not re-entrant; one call at a time. */
-export class WasmKernel implements KeyKernel {
+export class WasmKernel implements KeyKernel, BloomKernel {
   readonly kind = "wasm" as const;
   private readonly x: KernelExports;
   private readonly rowsMax: number;
@@ -365,6 +367,39 @@ export class WasmKernel implements KeyKernel {
       for (let j = 0; j < ids.length; j++) { index[ids[j]!] = r.index[j]! + s * segRows; found[ids[j]!] = r.found[j]!; }
     }
     return { index, found };
+  }
+
+  /**
+   * The WASM form of `bloomBuildU64Twin` (reference_bloom.ts), same filter words. The filter
+   * lives in U32_A (the layout's rows are its word count, even beyond `batchRowsMax`: about
+   * 0.3 words a key); keys stream through KEYS_A in batches of at most `batchRowsMax` keys and
+   * `batchBytesMax` bytes, the kernel carrying the block-run state across them.
+   */
+  bloomBuildU64(words: Uint32Array, count: number, options: BloomU64Options): BloomU64Result {
+    const filterWords = options.blocks * 8;
+    assert(Number.isInteger(options.blocks) && options.blocks >= 1, `kernel bloom: ${options.blocks} blocks, expected an integer >= 1`);
+    assert(words.length >= 2 * count, `kernel bloom: ${words.length} words for ${count} keys`);
+    const step = Math.max(1, Math.min(this.rowsMax, Math.floor(this.bytesMax / 8), count));
+    const run = (scale: number): number => {
+      // Rows sized for the filter only (U32_A); the keys need KEYS_A bytes, not row regions.
+      this.ensure(filterWords, step * 8, 0);
+      let runMax = 0;
+      if (count === 0) {
+        runMax = this.x.bloomBuildU64(0, options.blocks, options.minHi, options.minLo, scale, 1);
+      }
+      for (let s = 0; s < count; s += step) {
+        const e = Math.min(count, s + step);
+        this.u32.set(words.subarray(2 * s, 2 * e), this.reg[REGION.KEYS_A]! >>> 2);
+        runMax = this.x.bloomBuildU64(e - s, options.blocks, options.minHi, options.minLo, scale, s === 0 ? 1 : 0);
+        this.checkBuffer();
+        if (scale > 0 && runMax > options.blockKeysMax) break;
+      }
+      return runMax;
+    };
+    let scale = options.scale;
+    if (scale > 0 && run(scale) > options.blockKeysMax) scale = 0;
+    if (scale === 0) run(0);
+    return { filter: this.u32Out(REGION.U32_A, filterWords), scale };
   }
 
   private searchU64Segment(table: BigUint64Array, probes: BigUint64Array): SearchResult {

@@ -1,15 +1,21 @@
 /**
  * Entry of the key kernel: `loadKernel` instantiates the embedded WebAssembly module (or a
  * precompiled `WebAssembly.Module` passed in) and falls back to the plain-TypeScript twin only
- * when WebAssembly cannot be instantiated, saying so in the result.
+ * when WebAssembly cannot be instantiated, saying so in the result. `sharedKernel` is the one
+ * kernel of the realm: from the module registered with `useKernelModule` when there is one
+ * (runtimes that forbid compiling WebAssembly from bytes, such as Cloudflare Workers and
+ * workerd: "Wasm code generation disallowed by embedder"), else from the embedded bytes, else
+ * the twin with one console warning saying so; `kernelStatus` tells which it is.
  *
  * Contract: the returned kernel, WASM or twin, gives identical results (test/kernel/*). A module
  * whose ABI does not match this source is a programmer error (AssertionError), never a reason to
- * fall back. No runtime globals beyond the standard `WebAssembly`.
+ * fall back. No runtime globals beyond the standard `WebAssembly` and `console.warn` (the one
+ * fallback warning of the shared kernel).
  *
- * Imports: kernel/kernel.ts, kernel/reference.ts, kernel/reference_bloom.ts, kernel/wasm_bytes.ts. Mirrors no Java class.
+ * Imports: errors.ts, kernel/kernel.ts, kernel/reference.ts, kernel/reference_bloom.ts, kernel/wasm_bytes.ts. Mirrors no Java class.
  */
 
+import { LakeError } from "../errors.ts";
 import { WasmKernel } from "./kernel.ts";
 import type { KernelLimits } from "./kernel.ts";
 import { TwinKernel } from "./reference.ts";
@@ -44,6 +50,8 @@ export interface LoadKernelOptions {
 export interface LoadedKernel {
   readonly kernel: KeyKernel;
   readonly kind: "wasm" | "twin";
+  /** Where a WASM kernel came from: the precompiled `module` option, or the embedded `bytes`; absent for "twin". */
+  readonly source?: "module" | "bytes";
   /** Why the twin was chosen; absent for "wasm". */
   readonly reason?: string;
 }
@@ -66,20 +74,69 @@ export async function loadKernel(options: LoadKernelOptions = {}): Promise<Loade
   } catch (error) {
     return twin(`WebAssembly instantiation failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { kernel: new WasmKernel(instance, options.limits), kind: "wasm" };
+  return { kernel: new WasmKernel(instance, options.limits), kind: "wasm", source: options.module !== undefined ? "module" : "bytes" };
 }
 
 function twin(reason: string): LoadedKernel {
   return { kernel: new TwinKernel(), kind: "twin", reason };
 }
 
+/** The shared kernel's state: "unloaded" before first use, else what `loadKernel` chose. */
+export interface KernelStatus {
+  readonly kind: "unloaded" | "wasm" | "twin";
+  /** For "wasm": the module registered with `useKernelModule`, or the embedded bytes. */
+  readonly source?: "module" | "bytes";
+  /** For "twin": why WebAssembly could not be used. */
+  readonly reason?: string;
+}
+
+let registeredModule: WebAssembly.Module | null = null;
 let shared: Promise<KeyKernel> | null = null;
+let status: KernelStatus = { kind: "unloaded" };
+let warned = false;
+
+/** Text of the one warning printed when the shared kernel falls back to the twin. */
+export const KERNEL_TWIN_WARNING = "lakestate kernel: WebAssembly cannot be used here, running the TypeScript twin (same results, slower)";
+
+/**
+ * Registers a precompiled kernel module for the shared kernel, for runtimes that cannot compile
+ * WebAssembly from bytes (Cloudflare Workers, workerd: import the kernel's `.wasm` as a module;
+ * its bytes are `KERNEL_WASM_BYTES`). Call it before the first table operation; a later call
+ * makes later operations use the new module (kernels already handed out stay valid, results
+ * are identical). null forgets the module (back to the embedded bytes).
+ * Requires: `module` compiled from `KERNEL_WASM_BYTES` of this version (an ABI mismatch is an
+ * AssertionError on first use).
+ */
+export function useKernelModule(module: WebAssembly.Module | null): void {
+  if (module !== null && !(typeof WebAssembly === "object" && module instanceof WebAssembly.Module)) {
+    throw new LakeError("invalid_argument", `kernel: useKernelModule expects a WebAssembly.Module, got ${Object.prototype.toString.call(module)}`);
+  }
+  registeredModule = module;
+  shared = null;
+  status = { kind: "unloaded" };
+}
+
+/** Which kernel the shared kernel is (after its first use), and from where or why not. */
+export function kernelStatus(): KernelStatus {
+  return status;
+}
 
 /**
  * The process-wide kernel (one WASM instance, or the twin where WASM cannot load), loaded on
- * first use and shared by reads, writes, streams and lookups.
+ * first use and shared by reads, writes, streams and lookups. Falling back to the twin prints
+ * one console warning per realm (`KERNEL_TWIN_WARNING` and the reason).
  */
 export function sharedKernel(): Promise<KeyKernel> {
-  shared ??= loadKernel().then((k) => k.kernel);
-  return shared;
+  if (shared !== null) return shared;
+  const loading = loadKernel(registeredModule === null ? {} : { module: registeredModule }).then((loaded) => {
+    if (shared !== loading) return loaded.kernel; // superseded by useKernelModule meanwhile
+    status = loaded.kind === "wasm" ? { kind: "wasm", source: loaded.source ?? "bytes" } : { kind: "twin", reason: loaded.reason ?? "unknown" };
+    if (loaded.kind === "twin" && !warned) {
+      warned = true;
+      console.warn(`${KERNEL_TWIN_WARNING}: ${loaded.reason}. Register a precompiled module with useKernelModule(module) to use WebAssembly.`);
+    }
+    return loaded.kernel;
+  });
+  shared = loading;
+  return loading;
 }

@@ -10,7 +10,8 @@
  *   sorted by the kernel (`sortKeys`) and searched with the kernel's batched `lowerBound` for
  *   large probe batches, or a plain binary search for small ones.
  * Both carry a split-block bloom filter (kernel/reference_bloom.ts) over the keys, so a miss
- * usually costs one cache line. In the "u64" form with evenly spread keys the bloom block is
+ * usually costs one cache line; the "u64" form's filter is built by the kernel
+ * (`buildBloomU64`: WASM, or its twin, same words). In the "u64" form with evenly spread keys the bloom block is
  * chosen by key position instead of hash (`bloomScale`), so building the filter and probing it
  * with sorted probes walk memory in order, and keys outside [min, max] cost nothing.
  *
@@ -20,7 +21,7 @@
  * Mirrors no Java class (cf. Paimon's `LookupStoreReader` / sort-lookup store, in memory).
  */
 import type { ByteKeys, KeyKernel } from "../kernel/mod.ts";
-import { bloomInsert, bloomInsertBlock, bloomWordCount, hashBytesPair, hashWordsPair } from "../kernel/reference_bloom.ts";
+import { bloomInsert, bloomWordCount, buildBloomU64, hashBytesPair } from "../kernel/reference_bloom.ts";
 import type { DataType } from "../spec/data_types.ts";
 import { createKeyCodec } from "../spec/key_codec.ts";
 import type { Value } from "../spec/values.ts";
@@ -79,8 +80,6 @@ export function keyIndexBytes(index: KeyIndex): number {
 }
 
 const SIGN = 0x80000000;
-/** Keys hashed per pass before their bloom inserts (two tight loops instead of one mixed one). */
-const BLOOM_CHUNK = 4096;
 /** Keys one position bloom block may take before the index falls back to hash blocks (about 4x the 25.6 average at 10 bits a key). */
 const BLOOM_BLOCK_KEYS_MAX = 100;
 
@@ -148,33 +147,14 @@ export function buildU64Index(column: LookupColumn, kernel: KeyKernel): KeyIndex
     rows = newRows;
   }
   const sorted = u64Segments(sortedWords, count);
-  const bloom = new Uint32Array(bloomWordCount(count));
-  const blocks = bloom.length >>> 3;
-  let bloomScale = sorted.range > 0 ? (blocks * (1 - 1e-12)) / sorted.range : 0;
-  if (bloomScale > 0) {
-    // Position blocks only when no block gets far more keys than average (else hash blocks).
-    let run = 0, previous = -1;
-    const runMax = Math.max(BLOOM_BLOCK_KEYS_MAX, Math.ceil((4 * count) / blocks));
-    for (let j = 0; j < count && bloomScale > 0; j++) {
-      const b = u64BloomBlock(sorted, bloomScale, blocks, sortedWords[2 * j + 1]!, sortedWords[2 * j]!);
-      run = b === previous ? run + 1 : 1;
-      previous = b;
-      if (run > runMax) bloomScale = 0;
-    }
-  }
-  const pairs = new Uint32Array(2 * BLOOM_CHUNK);
-  for (let from = 0; from < count; from += BLOOM_CHUNK) {
-    const m = Math.min(BLOOM_CHUNK, count - from);
-    for (let j = 0; j < m; j++) hashWordsPair(sortedWords[2 * (from + j) + 1]!, sortedWords[2 * (from + j)]!, pairs, 2 * j);
-    if (bloomScale > 0) {
-      for (let j = 0; j < m; j++) {
-        const b = u64BloomBlock(sorted, bloomScale, blocks, sortedWords[2 * (from + j) + 1]!, sortedWords[2 * (from + j)]!);
-        bloomInsertBlock(bloom, b, pairs[2 * j + 1]!);
-      }
-    } else {
-      for (let j = 0; j < m; j++) bloomInsert(bloom, pairs[2 * j]!, pairs[2 * j + 1]!);
-    }
-  }
+  const blocks = bloomWordCount(count) >>> 3;
+  // Position blocks only when no block gets far more keys than average (else hash blocks);
+  // the kernel builds the filter (WASM, or its twin: same words).
+  const built = buildBloomU64(kernel, sortedWords, count, {
+    blocks, scale: sorted.range > 0 ? (blocks * (1 - 1e-12)) / sorted.range : 0, minHi: sorted.minHi, minLo: sorted.minLo,
+    blockKeysMax: Math.max(BLOOM_BLOCK_KEYS_MAX, Math.ceil((4 * count) / blocks)),
+  });
+  const bloom = built.filter, bloomScale = built.scale;
   return { sorted, rows, bloom, bloomScale };
 }
 

@@ -15,7 +15,7 @@
  */
 import { LakeError } from "../errors.ts";
 import type { ByteKeys } from "../kernel/mod.ts";
-import { hashBytesPair, hashWordsPair } from "../kernel/reference_bloom.ts";
+import { hashBytesPair } from "../kernel/reference_bloom.ts";
 import { showValue } from "../spec/binary_section.ts";
 import { bucketFromHash, fixedBucket, integerKeyHash } from "../spec/bucket.ts";
 import { describeType, type DataType } from "../spec/data_types.ts";
@@ -38,13 +38,15 @@ export interface EncodedProbes {
   readonly valuesOf: (i: number) => readonly Value[];
   /** "u64" form: the single key value of probe i as the caller passed it (no allocation). */
   readonly firstValueOf: ((i: number) => Value) | null;
+  /** "u64" form: those values in one flat array (probe order; null for a NULL probe). */
+  readonly firstValues: readonly Value[] | null;
   /** 1 when the probe has no NULL key value. */
   readonly valid: Uint8Array;
   /** "u64" form: words [lo, hi] per probe. */
   readonly words: Uint32Array | null;
   /** "bytes" form: key parts. */
   readonly bytes: ByteKeys | null;
-  /** Bloom hash pairs per probe. */
+  /** "bytes" form: bloom hash pairs per probe ("u64" form: empty; the probe loop hashes the words it reads). */
   readonly hashes: Uint32Array;
 }
 
@@ -75,6 +77,7 @@ export function probeValues(shape: ProbeShape, key: LookupKey): Value[] {
   });
 }
 
+const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
 const scratch64 = new BigInt64Array(1);
 const scratchWords = new Uint32Array(scratch64.buffer);
 const INT_RANGES: Record<string, [number, number]> = {
@@ -84,7 +87,8 @@ const INT_RANGES: Record<string, [number, number]> = {
 /** Checks an integer-form key value; returns it. */
 function integerKey(shape: ProbeShape, key: unknown, type: DataType, v: Value): bigint | number {
   if (type.root === "BIGINT" || type.root === "DECIMAL") {
-    if (typeof v !== "bigint" || BigInt.asIntN(64, v) !== v) badKey(shape, key, `: column ${shape.names[0]} (${describeType(type)}) expects an int64 bigint, got ${showValue(v)}`);
+    // Range compares, not BigInt.asIntN (which allocates a BigInt per probe).
+    if (typeof v !== "bigint" || v < INT64_MIN || v > INT64_MAX) badKey(shape, key, `: column ${shape.names[0]} (${describeType(type)}) expects an int64 bigint, got ${showValue(v)}`);
     if (type.root === "DECIMAL" && !decimalFitsPrecision(v, type.precision ?? 10)) {
       badKey(shape, key, `: column ${shape.names[0]} (${describeType(type)}) expects an unscaled bigint of at most ${type.precision ?? 10} digits, got ${showValue(v)}`);
     }
@@ -100,7 +104,8 @@ function integerKey(shape: ProbeShape, key: unknown, type: DataType, v: Value): 
 /** Encodes probes for a "u64" index (one integer lookup column). */
 export function encodeU64Probes(shape: ProbeShape, keys: readonly LookupKey[]): EncodedProbes {
   const n = keys.length, type = shape.types[0]!, name = shape.names[0]!;
-  const words = new Uint32Array(2 * n), hashes = new Uint32Array(2 * n), valid = new Uint8Array(n);
+  const words = new Uint32Array(2 * n), valid = new Uint8Array(n);
+  const firstValues: Value[] = new Array(n).fill(null);
   for (let i = 0; i < n; i++) {
     const key = keys[i]!;
     let v: Value | undefined;
@@ -115,6 +120,8 @@ export function encodeU64Probes(shape: ProbeShape, keys: readonly LookupKey[]): 
     if (v === null) continue;
     const k = integerKey(shape, key, type, v as Value);
     valid[i] = 1;
+    // `+ 0` turns a probe of -0 into the 0 the table holds (the value answers the key column).
+    firstValues[i] = typeof k === "number" ? k + 0 : k;
     if (typeof k === "number") {
       words[2 * i] = (k ^ 0x80000000) >>> 0;
     } else {
@@ -122,13 +129,12 @@ export function encodeU64Probes(shape: ProbeShape, keys: readonly LookupKey[]): 
       words[2 * i] = scratchWords[0]!;
       words[2 * i + 1] = (scratchWords[1]! ^ 0x80000000) >>> 0;
     }
-    hashWordsPair(words[2 * i + 1]!, words[2 * i]!, hashes, 2 * i);
   }
   const firstValueOf = (i: number): Value => {
     const key = keys[i]!;
     return Array.isArray(key) ? key[0] as Value : (key as Record<string, Value>)[name]!;
   };
-  return { count: n, valuesOf: (i) => [firstValueOf(i)], firstValueOf, valid, words, bytes: null, hashes };
+  return { count: n, valuesOf: (i) => [firstValueOf(i)], firstValueOf, firstValues, valid, words, bytes: null, hashes: NO_HASHES };
 }
 
 /** Encodes probes for a "bytes" index (key-codec key parts). */
@@ -158,10 +164,11 @@ export function encodeBytesProbes(shape: ProbeShape, keys: readonly LookupKey[],
   const bytes = new Uint8Array(total);
   for (let i = 0; i < n; i++) bytes.set(parts[i]!, offsets[i]!);
   for (let i = 0; i < n; i++) if (valid[i] === 1) hashBytesPair(bytes, offsets[i]!, offsets[i + 1]!, hashes, 2 * i);
-  return { count: n, valuesOf: (i) => values[i]!, firstValueOf: null, valid, words: null, bytes: { bytes, offsets }, hashes };
+  return { count: n, valuesOf: (i) => values[i]!, firstValueOf: null, firstValues: null, valid, words: null, bytes: { bytes, offsets }, hashes };
 }
 
 const EMPTY = new Uint8Array(0);
+const NO_HASHES = new Uint32Array(0);
 
 /**
  * Java's bucket of a one-column integer bucket key given as its raw little-endian 64-bit slot

@@ -11,7 +11,10 @@
  *  - `ignore-delete`: the add with the highest sequence number (lowest run index on ties);
  *    the key is dropped when it has no add.
  *
- * Three strategies, same answer (test/unit/lsm/dedup_merge_test.ts runs each):
+ * Four strategies, same answer (test/unit/lsm/dedup_merge_test.ts and dedup_concat_test.ts run each):
+ *  - "concat" (lsm/dedup_concat.ts): the runs form one sorted run of adds (a compacted bucket):
+ *    every key has one record, which wins; the output is every row of the runs in `runOrder`,
+ *    no merge at all (the caller may concatenate columns instead of gathering);
  *  - "dense": one integer key column (as for "numeric" below) whose key range is at most
  *    DENSE_SLOTS_PER_ROW_MAX slots per input row: every record goes straight to the slot
  *    `key - minKey`, which keeps the best record so far (runs in order, so equal records keep
@@ -30,7 +33,7 @@
  *
  * Invariants: output rows are in key order; each key appears at most once; row kinds are 0..3
  * (the caller validates them). Imports: kernel (types), spec/data_types.ts,
- * format/data/column_buffers.ts, lsm/key_columns_encoder.ts.
+ * format/data/column_buffers.ts, lsm/key_columns_encoder.ts, lsm/dedup_concat.ts.
  * Mirrors Java `DeduplicateMergeFunction` + `SortMergeReaderWithMinHeap` + `DropDeleteReader`:
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/mergetree/compact/DeduplicateMergeFunction.java
  */
@@ -39,6 +42,7 @@ import { LakeError } from "../errors.ts";
 import type { DataType } from "../spec/data_types.ts";
 import { int32Words, type ColumnBuffers } from "../format/data/column_buffers.ts";
 import { encodeKeyColumns, fixedKeyPartBytes } from "./key_columns_encoder.ts";
+import { mergeConcat } from "./dedup_concat.ts";
 
 /** Most runs the numeric strategy scans per key; more go to the kernel's loser tree. */
 export const NUMERIC_MERGE_RUNS_MAX = 8;
@@ -72,7 +76,7 @@ export interface DedupMergeOptions {
 }
 
 /** How the winners were picked (see the file header). */
-export type DedupStrategy = "dense" | "numeric" | "kernel";
+export type DedupStrategy = "concat" | "dense" | "numeric" | "kernel";
 
 /** The winners: output row i is row `rows[i]` of run `runs[i]`, for i < count. */
 export interface DedupSelection {
@@ -80,6 +84,11 @@ export interface DedupSelection {
   readonly rows: Uint32Array<ArrayBuffer>;
   readonly count: number;
   readonly strategy: DedupStrategy;
+  /**
+   * "concat" only: the run indexes in output order; the output is every row of each of these
+   * runs in row order (`runs`/`rows` say the same, row by row). Empty runs may be left out.
+   */
+  readonly runOrder?: Uint32Array<ArrayBuffer>;
 }
 
 const NUMERIC_KEY_ROOTS = new Set(["TINYINT", "SMALLINT", "INT", "DATE", "TIME", "BIGINT"]);
@@ -334,13 +343,18 @@ function mergeKernel(runs: readonly DedupRun[], options: DedupMergeOptions): Ded
 
 /**
  * Picks the winner of every key across `runs` (see the file header), in key order, or null when
- * a run's keys are not ascending (or, with a forced strategy, when that strategy does not apply). Requires: row kinds 0..3 and sequence numbers without nulls
+ * a run's keys are not ascending (or, with a forced strategy, when that strategy does not apply).
+ * The default order is concat, dense, numeric, kernel: the first that applies. Requires: row kinds 0..3 and sequence numbers without nulls
  * (validated by the caller), key columns of `options.keyTypes` in the layouts
  * key_columns_encoder.ts reads. Throws LakeError("unsupported") beyond KERNEL_MERGE_RUNS_MAX runs.
  */
 export function dedupMergeRuns(runs: readonly DedupRun[], options: DedupMergeOptions): DedupSelection | null {
   if (runs.length === 0) return { ...selection(0), count: 0, strategy: options.strategy ?? "dense" };
   const forced = options.strategy;
+  if (forced === undefined || forced === "concat") {
+    const concat = mergeConcat(runs, options.keyTypes);
+    if (concat !== null || forced === "concat") return concat;
+  }
   const root = options.keyTypes.length === 1 ? options.keyTypes[0]!.root : "";
   if (NUMERIC_KEY_ROOTS.has(root) && forced !== "kernel") {
     if (forced !== "numeric") {

@@ -37,8 +37,8 @@
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/io/KeyValueDataFileWriter.java
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/io/DataFilePathFactory.java
  *
- * Imports: errors.ts, spec/*, format/data/parquet_writer.ts, format/data/parquet_wasm_loader.ts
- * (types), io/store.ts (types).
+ * Imports: errors.ts, spec/*, format/data/parquet_writer.ts, format/data/file_stats.ts,
+ * format/data/parquet_wasm_loader.ts (types), io/store.ts (types).
  */
 import { LakeError } from "../errors.ts";
 import { optionBoolean, optionLong, optionMap, optionMemoryBytes, optionString, bytesToNumber } from "../spec/core_options.ts";
@@ -49,6 +49,7 @@ import type { TableSchema } from "../spec/schema.ts";
 import type { Value } from "../spec/values.ts";
 import { writeDataFile, type DataFileWriteResult } from "../format/data/parquet_writer.ts";
 import type { ParquetWasmModule } from "../format/data/parquet_wasm_loader.ts";
+import { parseStatsMode } from "../format/data/file_stats.ts";
 import type { ObjectStore } from "../io/store.ts";
 
 const NOUN = "rolling file writer";
@@ -130,6 +131,53 @@ export function dataFileNamer(randomUuid: () => string, format = "parquet", opti
   const compression = optionString(options, "file.compression") ?? undefined;
   let count = 0;
   return () => dataFileName({ prefix, uuid, count: count++, format, compression, includeCompression });
+}
+
+/**
+ * The options changelog files are written with (Java `KeyValueFileWriterFactory`'s
+ * `WriteFormatKey(level, isChangelog = true)`): `changelog-file.format`,
+ * `changelog-file.compression` and `changelog-file.stats-mode` (no defaults) replace, when set,
+ * the data-file choice (`file.format[.per.level]`, `file.compression[.per.level]`,
+ * `metadata.stats-mode[.per.level]`); unset, changelog files follow the data-file options of
+ * their level. `parquet.compression` still wins over both, as in Java's Parquet writer, and
+ * `fields.<f>.stats-mode` still applies per column. File names keep `file.compression`'s
+ * extension (Java's path factory takes it from `file.compression`). Throws
+ * LakeError("unsupported") for a changelog format other than parquet or an unsupported
+ * compression, ("invalid_argument") for a malformed stats mode, each naming the option.
+ */
+export function changelogFileOptions(options: OptionMap): OptionMap {
+  const out: Record<string, string> = { ...options };
+  const format = optionString(options, "changelog-file.format");
+  if (format !== null) {
+    if (format.toLowerCase() !== "parquet") {
+      throw new LakeError("unsupported", `${NOUN}: changelog-file.format = ${JSON.stringify(format)} is not supported; only parquet changelog files are written`);
+    }
+    out["file.format"] = format;
+    delete out["file.format.per.level"];
+  }
+  const compression = optionString(options, "changelog-file.compression");
+  if (compression !== null) {
+    if (!CHANGELOG_COMPRESSIONS.has(compression.toLowerCase())) {
+      throw new LakeError("unsupported", `${NOUN}: changelog-file.compression = ${JSON.stringify(compression)} is not supported (zstd, snappy or none)`);
+    }
+    out["file.compression"] = compression;
+    delete out["file.compression.per.level"];
+  }
+  const stats = optionString(options, "changelog-file.stats-mode");
+  if (stats !== null) {
+    parseStatsMode(stats, "changelog-file.stats-mode");
+    out["metadata.stats-mode"] = stats;
+    delete out["metadata.stats-mode.per.level"];
+  }
+  return out;
+}
+
+/** Compressions the Parquet writer produces (parquet_writer.ts `dataFileCompression`). */
+const CHANGELOG_COMPRESSIONS: ReadonlySet<string> = new Set(["zstd", "snappy", "none", "uncompressed"]);
+
+/** `target` for changelog files: the same place, its schema's options through `changelogFileOptions`. */
+export function changelogTargetOf(target: DataFileTarget): DataFileTarget {
+  return { ...target, schema: { ...target.schema, options: changelogFileOptions(target.schema.options) } };
 }
 
 /** Throws LakeError("unsupported") unless the files of `level` are Parquet (Java `file.format[.per.level]`). */

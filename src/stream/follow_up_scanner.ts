@@ -37,6 +37,8 @@ export interface FollowUpMode {
   readonly readChangelog: boolean;
   /** True: OVERWRITE snapshots are read as changes (see the file header). */
   readonly readOverwrite: boolean;
+  /** True: an expired snapshot is read from its long-lived changelog (`changelog/changelog-N`). */
+  readonly changelogDecoupled?: boolean;
 }
 
 /** Java `FollowUpScanner#shouldScanSnapshot`. */

@@ -16,6 +16,10 @@
  *  - files of one (partition, bucket) are read together, snapshots in order, no merge.
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/table/source/snapshot/IncrementalDeltaStartingScanner.java
  * Tags as range ends (Java `IncrementalDiffStartingScanner.betweenTags`) are not implemented.
+ * Extension over Java (whose incremental scan sees snapshots only): when the changelog lifecycle
+ * is decoupled, ids and timestamps also resolve to long-lived changelogs (`changelog/changelog-N`)
+ * older than the earliest snapshot, so the available range starts at the earliest changelog,
+ * and a changelog reads as its snapshot did (its changelog or delta files, retained for it).
  *
  * Audit log: every row of a snapshot (default the latest) with its row kind, as Java's
  * `AuditLogTable` batch read returns it (merged, deletes kept; see full_read.ts).
@@ -29,14 +33,15 @@ import { optionEnum, optionString } from "../spec/core_options.ts";
 import { ChangelogProducer, type OptionMap } from "../spec/core_options_types.ts";
 import { FILE_KIND, type ManifestEntry } from "../spec/manifest_entry.ts";
 import { CommitKind } from "../spec/snapshot.ts";
-import { earliestSnapshotId, latestSnapshot, latestSnapshotId, readSnapshot } from "../table/snapshot_manager.ts";
+import { readSnapshotOrChangelog } from "../table/changelog_manager.ts";
+import { latestSnapshot, latestSnapshotId, readSnapshot } from "../table/snapshot_manager.ts";
 import { changeBatch, type ChangeBatch } from "./change_batch.ts";
 import { readRawFiles, type StreamTableContext } from "./change_read.ts";
 import { groupByBucket, snapshotChangeEntries } from "./delta_plan.ts";
 import { readFullSnapshot } from "./full_read.ts";
 import { createReadEnv } from "./read_env.ts";
-import { earlierOrEqualTimeMills, readSnapshotOrNull } from "./snapshot_follower.ts";
-import { parseIncrementalRange, parseLongText } from "./stream_options.ts";
+import { earlierOrEqualTimeMills, earliestChangeId, earliestExisting } from "./snapshot_follower.ts";
+import { changelogLifecycleDecoupled, parseIncrementalRange, parseLongText } from "./stream_options.ts";
 
 /** Options of `readIncremental`: one range, by snapshot ids or by timestamps. */
 export interface IncrementalReadOptions {
@@ -68,7 +73,7 @@ function big(value: number | bigint, what: string): bigint {
 }
 
 /** The (start, end] snapshot-id range of the options, or null when the range is empty. */
-async function resolveRange(context: StreamTableContext, options: IncrementalReadOptions, tableOptions: OptionMap): Promise<[bigint, bigint] | null> {
+async function resolveRange(context: StreamTableContext, options: IncrementalReadOptions, tableOptions: OptionMap, decoupled: boolean): Promise<[bigint, bigint] | null> {
   const { store } = context;
   let ids: [bigint, bigint] | null = null;
   let times: [bigint, bigint] | null = null;
@@ -93,7 +98,7 @@ async function resolveRange(context: StreamTableContext, options: IncrementalRea
   if (ids !== null) {
     const [start, end] = ids;
     if (end < start) throw invalid(`Ending snapshotId should >= starting snapshotId: end ${end}, start ${start}`);
-    const earliest = await earliestSnapshotId(store);
+    const earliest = await earliestChangeId(store, decoupled);
     if (earliest === null || start === end) return null;
     const latest = (await latestSnapshotId(store))!;
     if (start < earliest - 1n || end > latest) {
@@ -103,14 +108,13 @@ async function resolveRange(context: StreamTableContext, options: IncrementalRea
   }
   const [startMs, endMs] = times!;
   if (endMs < startMs) throw invalid(`Ending timestamp ${endMs} should be >= starting timestamp ${startMs}.`);
-  const earliestId = await earliestSnapshotId(store);
   const latest = await latestSnapshot(store);
-  const earliest = earliestId === null ? null : await readSnapshotOrNull(store, earliestId);
+  const earliest = latest === null ? null : await earliestExisting(store, latest.id, decoupled);
   if (earliest === null || latest === null) return null;
   if (startMs === endMs || startMs > latest.timeMillis || endMs < earliest.timeMillis) return null;
-  const startSnapshot = await earlierOrEqualTimeMills(store, startMs);
+  const startSnapshot = await earlierOrEqualTimeMills(store, startMs, decoupled);
   const start = startSnapshot === null || earliest.timeMillis > startMs ? earliest.id - 1n : startSnapshot.id;
-  const endSnapshot = await earlierOrEqualTimeMills(store, endMs);
+  const endSnapshot = await earlierOrEqualTimeMills(store, endMs, decoupled);
   const end = endSnapshot === null ? latest.id : endSnapshot.id;
   return end > start ? [start, end] : null;
 }
@@ -126,12 +130,16 @@ export async function readIncremental(context: StreamTableContext, options: Incr
   if (mode === "diff") throw new LakeError("unsupported", "incremental: incremental-between-scan-mode 'diff' is not supported (use auto, delta or changelog)");
   if (mode !== "auto" && mode !== "delta" && mode !== "changelog") throw invalid(`scan mode ${JSON.stringify(mode)} is not auto, delta or changelog`);
   const changelog = mode === "changelog" || (mode === "auto" && optionEnum(tableOptions, "changelog-producer") !== ChangelogProducer.NONE);
-  const range = await resolveRange(context, options, tableOptions);
+  const decoupled = changelogLifecycleDecoupled(tableOptions);
+  const range = await resolveRange(context, options, tableOptions, decoupled);
   if (range === null) return changeBatch((await latestSnapshotId(context.store)) ?? 0n, env.fields, []);
   const [start, end] = range;
   const entries: ManifestEntry[] = [];
   for (let id = start + 1n; id <= end; id++) {
-    const snapshot = await readSnapshot(context.store, id);
+    const snapshot = await readSnapshotOrChangelog(context.store, id, decoupled);
+    if (snapshot === null) {
+      throw new LakeError("not_found", `incremental: snapshot ${id} of the range (${start}, ${end}] does not exist${decoupled ? " as a snapshot or a long-lived changelog" : ""} (expired while reading?)`);
+    }
     if (changelog ? snapshot.commitKind === CommitKind.OVERWRITE : snapshot.commitKind !== CommitKind.APPEND) continue;
     if (changelog && snapshot.changelogManifestList === null) continue;
     for (const entry of await snapshotChangeEntries(context.store, snapshot, changelog ? "changelog" : "delta")) {

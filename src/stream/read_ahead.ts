@@ -9,14 +9,14 @@
  * committed yet, makes `take` return null and the stream does the work itself (and reports any
  * error then); a null drops everything ahead (later snapshots cannot be committed either,
  * except by a race the stream's own look resolves). Never changes what is read.
- * Imports: spec (snapshot), table/table_read.ts (paths), stream (follow_up_scanner,
+ * Imports: spec (snapshot), table/table_read.ts (paths), table/changelog_manager.ts, stream (follow_up_scanner,
  * snapshot_follower, read_env). Mirrors nothing in Java (Flink reads splits in parallel instead).
  */
 import type { Snapshot } from "../spec/snapshot.ts";
+import { readSnapshotOrChangelog } from "../table/changelog_manager.ts";
 import { dataFilePath } from "../table/table_read.ts";
 import { planFollowUpSnapshot, type FollowUpMode, type FollowUpPlan } from "./follow_up_scanner.ts";
 import type { ReadEnv } from "./read_env.ts";
-import { readSnapshotOrNull } from "./snapshot_follower.ts";
 
 /** Snapshots planned ahead of the one being read. */
 export const READ_AHEAD_SNAPSHOTS = 4;
@@ -85,7 +85,7 @@ export class ReadAhead {
 
   async #plan(id: bigint, entry: Entry): Promise<Planned | null> {
     const { store, schema } = this.#env.context;
-    const snapshot = await readSnapshotOrNull(store, id);
+    const snapshot = await readSnapshotOrChangelog(store, id, this.#mode.changelogDecoupled === true);
     if (snapshot === null || this.#closed()) return null;
     const plan = await planFollowUpSnapshot(this.#env, snapshot, this.#mode);
     const bytes = new Map<string, Promise<Uint8Array>>();

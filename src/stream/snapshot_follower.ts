@@ -19,13 +19,14 @@
  * Invariants: never skips a snapshot: an expired next snapshot is LakeError("not_found") whose
  * message names the snapshot, the retained range and how to restart.
  * Imports: errors.ts, io/store.ts (types), spec (paths, snapshot), util/bytes.ts,
- * table/snapshot_manager.ts.
+ * table (snapshot_manager, changelog_manager).
  */
 import { LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
-import { CHANGELOG_DIR, changelogMetaFileName, EARLIEST_HINT, parseChangelogMetaFileName, parseHint, SNAPSHOT_DIR } from "../spec/paths.ts";
-import { decodeSnapshot, type Snapshot } from "../spec/snapshot.ts";
+import { EARLIEST_HINT, parseHint, SNAPSHOT_DIR } from "../spec/paths.ts";
+import type { Snapshot } from "../spec/snapshot.ts";
 import { utf8Decode } from "../util/bytes.ts";
+import { earliestChangelogId, readSnapshotOrChangelog, tryReadChangelog } from "../table/changelog_manager.ts";
 import { earliestSnapshotId, latestSnapshotId, readSnapshot } from "../table/snapshot_manager.ts";
 
 /** Misses between two full range checks (Java `NextSnapshotFetcher.RANGE_CHECK_INTERVAL`). */
@@ -59,27 +60,7 @@ export async function readSnapshotOrNull(store: ObjectStore, id: bigint): Promis
 
 /** Reads the long-lived changelog `changelog/changelog-<id>`, or null when absent. */
 export async function readLongLivedChangelog(store: ObjectStore, id: bigint): Promise<Snapshot | null> {
-  const path = `${CHANGELOG_DIR}/${changelogMetaFileName(id)}`;
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.get(path);
-  } catch (error) {
-    if (error instanceof LakeError && error.code === "not_found") return null;
-    throw error;
-  }
-  const changelog = decodeSnapshot(utf8Decode(bytes));
-  if (changelog.id !== id) throw new LakeError("corruption", `stream: ${path} holds id ${changelog.id}`);
-  return changelog;
-}
-
-/** The smallest long-lived changelog id, or null when there is none. */
-async function earliestLongLivedChangelogId(store: ObjectStore): Promise<bigint | null> {
-  let min: bigint | null = null;
-  for (const e of await store.list(`${CHANGELOG_DIR}/`)) {
-    const id = parseChangelogMetaFileName(e.path.slice(CHANGELOG_DIR.length + 1));
-    if (id !== null && (min === null || id < min)) min = id;
-  }
-  return min;
+  return tryReadChangelog(store, id);
 }
 
 /**
@@ -88,7 +69,7 @@ async function earliestLongLivedChangelogId(store: ObjectStore): Promise<bigint 
  */
 export async function earliestChangeId(store: ObjectStore, changelogDecoupled: boolean): Promise<bigint | null> {
   if (changelogDecoupled) {
-    const id = await earliestLongLivedChangelogId(store);
+    const id = await earliestChangelogId(store);
     if (id !== null) return id;
   }
   return earliestSnapshotId(store);
@@ -97,7 +78,7 @@ export async function earliestChangeId(store: ObjectStore, changelogDecoupled: b
 /** The advice of every "cannot continue" error. */
 function restartAdvice(consumerId: string | null): string {
   const consumer = consumerId === null ? "" : `, or reset consumer '${consumerId}' (consumer/consumer-${consumerId}) to a retained snapshot`;
-  return `restart the stream with scan mode 'latest-full' or 'latest'${consumer}; to keep unread snapshots, read with a consumer id (expiration keeps what consumers have not read) or retain snapshots longer (snapshot.time-retained, snapshot.num-retained.min)`;
+  return `restart the stream with scan mode 'latest-full' or 'latest'${consumer}; to keep unread snapshots, read with a consumer id (expiration keeps what consumers have not read) or retain snapshots or their changelogs longer (snapshot.time-retained, snapshot.num-retained.min, changelog.time-retained, changelog.num-retained.min)`;
 }
 
 /** LakeError("not_found") for a stream whose next snapshot `id` has expired. */
@@ -148,21 +129,30 @@ async function earliestHintBeyond(store: ObjectStore, id: bigint): Promise<boole
   }
 }
 
+/** Snapshot `id`, or its changelog when `changelogDecoupled`; LakeError("not_found") when neither exists. */
+async function readChangeSnapshot(store: ObjectStore, id: bigint, changelogDecoupled: boolean): Promise<Snapshot> {
+  if (!changelogDecoupled) return readSnapshot(store, id);
+  const found = await readSnapshotOrChangelog(store, id, true);
+  if (found === null) throw new LakeError("not_found", `stream: neither snapshot ${id} nor changelog ${id} exists (expired meanwhile?)`);
+  return found;
+}
+
 /**
- * Java `TimeTravelUtil.earlierThanTimeMills(..., returnNullIfTooEarly = false)`: the id of the
- * newest snapshot committed strictly before `timestampMs`; earliest - 1 when every snapshot is
- * at or after it; null for an empty table.
+ * Java `TimeTravelUtil.earlierThanTimeMills(..., startFromChangelog = changelogDecoupled,
+ * returnNullIfTooEarly = false)`: the id of the newest snapshot (or long-lived changelog, when
+ * decoupled) committed strictly before `timestampMs`; earliest - 1 when every one is at or after
+ * it; null for an empty table.
  */
-export async function earlierThanTimeMills(store: ObjectStore, timestampMs: bigint): Promise<bigint | null> {
+export async function earlierThanTimeMills(store: ObjectStore, timestampMs: bigint, changelogDecoupled = false): Promise<bigint | null> {
   const latest = await latestSnapshotId(store);
   if (latest === null) return null;
-  const first = await earliestExisting(store, latest);
+  const first = await earliestExisting(store, latest, changelogDecoupled);
   if (first === null) return latest - 1n;
   if (first.timeMillis >= timestampMs) return first.id - 1n;
   let lo = first.id, hi = latest;
   while (lo < hi) {
     const mid = (lo + hi + 1n) / 2n;
-    if ((await readSnapshot(store, mid)).timeMillis < timestampMs) lo = mid;
+    if ((await readChangeSnapshot(store, mid, changelogDecoupled)).timeMillis < timestampMs) lo = mid;
     else hi = mid - 1n;
   }
   return lo;
@@ -170,18 +160,20 @@ export async function earlierThanTimeMills(store: ObjectStore, timestampMs: bigi
 
 /**
  * Java `SnapshotManager.earlierOrEqualTimeMills`: a snapshot committed at or before
- * `timestampMs` (the newest such, or one committed exactly then), or null.
+ * `timestampMs` (the newest such, or one committed exactly then), or null. With
+ * `changelogDecoupled` (a lakestate extension for incremental reads) long-lived changelogs
+ * older than the earliest snapshot are searched too.
  */
-export async function earlierOrEqualTimeMills(store: ObjectStore, timestampMs: bigint): Promise<Snapshot | null> {
+export async function earlierOrEqualTimeMills(store: ObjectStore, timestampMs: bigint, changelogDecoupled = false): Promise<Snapshot | null> {
   const latest = await latestSnapshotId(store);
   if (latest === null) return null;
-  const first = await earliestExisting(store, latest);
+  const first = await earliestExisting(store, latest, changelogDecoupled);
   if (first === null || first.timeMillis > timestampMs) return null;
   let lo = first.id, hi = latest;
   let found: Snapshot | null = null;
   while (lo <= hi) {
     const mid = lo + (hi - lo) / 2n;
-    const snapshot = await readSnapshot(store, mid);
+    const snapshot = await readChangeSnapshot(store, mid, changelogDecoupled);
     if (snapshot.timeMillis > timestampMs) hi = mid - 1n;
     else if (snapshot.timeMillis < timestampMs) {
       lo = mid + 1n;
@@ -191,12 +183,15 @@ export async function earlierOrEqualTimeMills(store: ObjectStore, timestampMs: b
   return found;
 }
 
-/** The earliest snapshot that still exists up to `latest` (expiration may race the search). */
-async function earliestExisting(store: ObjectStore, latest: bigint): Promise<Snapshot | null> {
-  const earliest = await earliestSnapshotId(store);
+/**
+ * The earliest snapshot (or long-lived changelog, when decoupled) that still exists up to
+ * `latest` (expiration may race the search).
+ */
+export async function earliestExisting(store: ObjectStore, latest: bigint, changelogDecoupled = false): Promise<Snapshot | null> {
+  const earliest = await earliestChangeId(store, changelogDecoupled);
   if (earliest === null) return null;
   for (let id = earliest; id <= latest; id++) {
-    const snapshot = await readSnapshotOrNull(store, id);
+    const snapshot = await readSnapshotOrChangelog(store, id, changelogDecoupled);
     if (snapshot !== null) return snapshot;
   }
   return null;

@@ -14,6 +14,8 @@
  *  - from-snapshot-full: `ContinuousFromSnapshotFullStartingScanner` (max(id, earliest) in full);
  *  - from-timestamp: `ContinuousFromTimestampStartingScanner` (the changes of the first snapshot
  *    committed at or after the timestamp: the one after the newest committed strictly before).
+ * With a decoupled changelog lifecycle (`changelogDecoupled`) the earliest id is the earliest
+ * long-lived changelog's, and from-timestamp searches changelogs too (Java `startFromChangelog`).
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/table/source/AbstractDataTableScan.java
  * Deviation (never skip): Java starts a consumer whose stored snapshot has expired from the
  * earliest snapshot; lakestate fails with the expired error instead. An explicit from-snapshot
@@ -54,7 +56,7 @@ export interface StartAnchors {
 export async function openStart(store: ObjectStore, options: ResolvedStreamOptions): Promise<StartAnchors> {
   return {
     latestAtOpen: options.scanMode === StreamScanMode.LATEST ? await latestSnapshotId(store) : null,
-    beforeTimestamp: options.scanMode === StreamScanMode.FROM_TIMESTAMP ? await earlierThanTimeMills(store, options.timestampMs!) : null,
+    beforeTimestamp: options.scanMode === StreamScanMode.FROM_TIMESTAMP ? await earlierThanTimeMills(store, options.timestampMs!, options.changelogDecoupled) : null,
   };
 }
 
@@ -107,7 +109,7 @@ export async function scanStart(store: ObjectStore, options: ResolvedStreamOptio
       return { kind: "full", snapshot: await readStartSnapshot(store, options.snapshotId! > earliest ? options.snapshotId! : earliest) };
     }
     case StreamScanMode.FROM_TIMESTAMP: {
-      const before = anchors.beforeTimestamp ?? await earlierThanTimeMills(store, options.timestampMs!);
+      const before = anchors.beforeTimestamp ?? await earlierThanTimeMills(store, options.timestampMs!, options.changelogDecoupled);
       return before === null ? { kind: "none" } : { kind: "next", nextSnapshotId: before + 1n, fromConsumer: false };
     }
   }

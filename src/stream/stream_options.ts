@@ -136,6 +136,18 @@ function startupModeOf(options: OptionMap, explicit: string | undefined): string
  * snapshot id, a poll interval outside [POLL_INTERVAL_MS_MIN, POLL_INTERVAL_MS_MAX]) and
  * LakeError("unsupported") for scan modes streaming reads do not serve.
  */
+/**
+ * Java `CoreOptions.changelogLifecycleDecoupled()`: changelog retention (each option defaulting
+ * to its snapshot one) keeps more than snapshot retention, so expired snapshots live on as
+ * `changelog/changelog-N`. Throws LakeError("invalid_argument") for malformed values.
+ */
+export function changelogLifecycleDecoupled(options: OptionMap): boolean {
+  const view = new CoreOptions(options);
+  return view.changelogRetainedCountMax > view.snapshotRetainedCountMax ||
+    view.changelogTimeRetainedMs > view.snapshotTimeRetainedMs ||
+    view.changelogRetainedCountMin > view.snapshotRetainedCountMin;
+}
+
 export function resolveStreamOptions(schemaOptions: OptionMap, request: StreamReadOptions, primaryKey: boolean): ResolvedStreamOptions {
   const options: OptionMap = { ...schemaOptions, ...(request.options ?? {}) };
   const mode = startupModeOf(options, request.scanMode);
@@ -187,9 +199,7 @@ export function resolveStreamOptions(schemaOptions: OptionMap, request: StreamRe
     changelogProducer,
     readChangelog: primaryKey && changelogProducer !== ChangelogProducer.NONE,
     readOverwrite,
-    changelogDecoupled: view.changelogRetainedCountMax > view.snapshotRetainedCountMax ||
-      view.changelogTimeRetainedMs > view.snapshotTimeRetainedMs ||
-      view.changelogRetainedCountMin > view.snapshotRetainedCountMin,
+    changelogDecoupled: changelogLifecycleDecoupled(options),
     levelCount: view.levelCount,
     tableOptions: options,
   };

@@ -46,12 +46,13 @@
  *
  * Invariants: items are in snapshot id order; every item has at least one row; an error
  * rejects `next()` and ends the stream (async iterators never swallow errors).
- * Imports: errors.ts, spec (snapshot), table (consumer_manager, snapshot_manager), stream/*.
+ * Imports: errors.ts, spec (snapshot), table (changelog_manager, consumer_manager, snapshot_manager), stream/*.
  */
 import { LakeError } from "../errors.ts";
 import { ChangelogProducer } from "../spec/core_options_types.ts";
 import type { Snapshot } from "../spec/snapshot.ts";
 import { writeConsumer } from "../table/consumer_manager.ts";
+import { changelogExists } from "../table/changelog_manager.ts";
 import { earliestSnapshotId, latestSnapshotId, snapshotPath } from "../table/snapshot_manager.ts";
 import type { ChangeBatch } from "./change_batch.ts";
 import type { StreamTableContext } from "./change_read.ts";
@@ -272,6 +273,7 @@ export class ChangeStream<T> implements AsyncIterableIterator<T> {
     } catch (error) {
       if (!(error instanceof LakeError && error.code === "not_found")) throw error;
       if ((await store.stat(snapshotPath(snapshot.id))) !== null) throw error;
+      if (this.#options.changelogDecoupled && (await changelogExists(store, snapshot.id))) throw error;
       const earliest = await earliestSnapshotId(store);
       if (earliest === null || earliest <= snapshot.id) throw error;
       const expired = expiredSnapshotError(snapshot.id, earliest, await latestSnapshotId(store), this.#options.consumerId);

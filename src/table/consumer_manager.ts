@@ -15,8 +15,8 @@
  *
  * Imports: errors.ts, io/store.ts types, spec (consumer, paths), util/bytes.ts.
  */
-import { isLakeError, LakeError } from "../errors.ts";
-import type { ObjectStore } from "../io/store.ts";
+import { LakeError } from "../errors.ts";
+import { getIfExists, type ObjectStore } from "../io/store.ts";
 import { decodeConsumer, encodeConsumer, type Consumer } from "../spec/consumer.ts";
 import { CONSUMER_DIR, consumerFileName, parseConsumerFileName } from "../spec/paths.ts";
 import { utf8Decode, utf8Encode } from "../util/bytes.ts";
@@ -52,13 +52,8 @@ export async function listConsumerIds(store: ObjectStore): Promise<string[]> {
  */
 export async function readConsumer(store: ObjectStore, consumerId: string): Promise<Consumer | null> {
   const path = consumerPath(consumerId);
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.get(path);
-  } catch (error) {
-    if (isLakeError(error, "not_found")) return null;
-    throw error;
-  }
+  const bytes = await getIfExists(store, path);
+  if (bytes === null) return null;
   try {
     return decodeConsumer(utf8Decode(bytes));
   } catch (error) {

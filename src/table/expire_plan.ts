@@ -4,8 +4,8 @@
  * manifests, manifest lists, index files, index manifests and statistics files that neither the
  * earliest retained snapshot nor an overlapping tag references.
  *
- * Mirrors Java `FileDeletionBase` + `SnapshotDeletion` (non-decoupled changelog) and the
- * planning half of `ExpireSnapshotsImpl.expireUntil`:
+ * Mirrors Java `FileDeletionBase` + `SnapshotDeletion` and the planning half of
+ * `ExpireSnapshotsImpl.expireUntil`:
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/operation/FileDeletionBase.java
  *  - data: for every snapshot s in (begin, end], the entries of s's delta manifests, in order,
  *    keyed by file path: DELETE marks the file (and its extra files), a later ADD of the same
@@ -13,6 +13,12 @@
  *    a file of that (partition, bucket, name). A snapshot whose delta (or tag) cannot be read is
  *    skipped, as Java "cancels deletion" for it;
  *  - changelog: every ADD of the changelog manifests of snapshots in [begin, end);
+ *  - decoupled changelog lifecycle (`ExpirePlanMode.decoupled`, Java `changelogDecoupled`): the
+ *    expired snapshots become long-lived changelogs, so no changelog file and no changelog
+ *    manifest list is planned; with changelog-producer none (`produceChangelog` false) the
+ *    changelog is the APPEND files of the delta lists, so DELETEd files whose `fileSource` is
+ *    APPEND (or unknown) are kept and no base or delta manifest list (nor their manifests) is
+ *    planned either: changelog expiration (expire_changelog.ts) deletes them later;
  *  - metadata: the skipping set holds what `end` and the tags overlapping [begin, end) reference
  *    (base and delta lists, their manifests, the index manifest and its index files, the
  *    statistics file); every other such name of an expired snapshot is deleted once. When the
@@ -35,7 +41,7 @@ import { mergeManifestEntries } from "../format/manifest/live_files.ts";
 import type { ObjectStore } from "../io/store.ts";
 import { decodeSerializedBinaryRow } from "../spec/binary_row.ts";
 import { optionBoolean } from "../spec/core_options.ts";
-import type { DataFileMeta } from "../spec/data_file_meta.ts";
+import { FILE_SOURCE, type DataFileMeta } from "../spec/data_file_meta.ts";
 import type { IndexManifestEntry } from "../spec/index_manifest_entry.ts";
 import { FILE_KIND, type ManifestEntry } from "../spec/manifest_entry.ts";
 import type { ManifestFileMeta } from "../spec/manifest_file_meta.ts";
@@ -66,11 +72,12 @@ export interface ExpirePlan {
 }
 
 /** True for read failures an interrupted expiration (or a damaged file) explains. */
-function tolerated(error: unknown): boolean {
+export function tolerated(error: unknown): boolean {
   return isLakeError(error, "not_found") || isLakeError(error, "corruption");
 }
 
-async function tryRead<T>(read: () => Promise<T>): Promise<T | null> {
+/** `read()`, or null when it fails for a `tolerated` reason. */
+export async function tryRead<T>(read: () => Promise<T>): Promise<T | null> {
   try {
     return await read();
   } catch (error) {
@@ -80,7 +87,7 @@ async function tryRead<T>(read: () => Promise<T>): Promise<T | null> {
 }
 
 /** Resolves the paths of data, extra and index files of one table. */
-class TablePaths {
+export class TablePaths {
   readonly #schema: TableSchema;
   readonly #partitionTypes;
   readonly #values = new Map<string, Value[]>();
@@ -128,19 +135,19 @@ class TablePaths {
 }
 
 /** `(partition, bucket, file name)` of a data file: Java `containsDataFile`'s identity. */
-function fileKey(partition: Uint8Array, bucket: number, fileName: string): string {
+export function fileKey(partition: Uint8Array, bucket: number, fileName: string): string {
   return `${toHex(partition)}/${bucket}/${fileName}`;
 }
 
 /** Every file a tag lists after merging its manifests (unmatched DELETEs included, as Java). */
-async function tagFileKeys(store: ObjectStore, tag: Snapshot): Promise<Set<string>> {
+export async function tagFileKeys(store: ObjectStore, tag: Snapshot): Promise<Set<string>> {
   const metas = [...await readManifestList(store, tag.baseManifestList), ...await readManifestList(store, tag.deltaManifestList)];
   const entries = (await Promise.all(metas.map((m) => readManifest(store, m.fileName)))).flat();
   return new Set(mergeManifestEntries(entries).map((e) => fileKey(e.partition, e.bucket, e.file.fileName)));
 }
 
 /** Index of the last tag with id < `id` (Java `findPreviousSnapshot`), or -1. */
-function previousTag(tags: readonly Snapshot[], id: bigint): number {
+export function previousTag(tags: readonly Snapshot[], id: bigint): number {
   for (let i = tags.length - 1; i >= 0; i--) if (tags[i]!.id < id) return i;
   return -1;
 }
@@ -154,36 +161,83 @@ export function skippingTags(tags: readonly Snapshot[], begin: bigint, end: bigi
   return tags.slice(Math.max(left, 0), right + 1);
 }
 
+/**
+ * Java `planDeletedInDeltaManifest`: the files (with extra files) `snapshot`'s delta manifests
+ * DELETE and do not ADD again, minus those `skip` keeps; null when the delta cannot be read
+ * (Java "Failed to read some manifest files. Cancel deletion.").
+ */
+export async function planDeletedInDelta(
+  store: ObjectStore, paths: TablePaths, snapshot: Snapshot, skip: (entry: ManifestEntry) => boolean,
+): Promise<string[] | null> {
+  const entries = await tryRead(async () => {
+    const metas = await readManifestList(store, snapshot.deltaManifestList);
+    return (await Promise.all(metas.map((m) => readManifest(store, m.fileName)))).flat();
+  });
+  if (entries === null) return null;
+  const marked = new Map<string, ManifestEntry>();
+  for (const entry of entries) {
+    const path = paths.dataFile(entry);
+    if (entry.kind === FILE_KIND.ADD) marked.delete(path);
+    else marked.set(path, entry);
+  }
+  const out: string[] = [];
+  for (const entry of marked.values()) if (!skip(entry)) out.push(...paths.dataFileWithExtras(entry));
+  return out;
+}
+
+/** True for a DELETEd file that must be kept (a tag still lists it). */
+export type TagSkipper = (entry: ManifestEntry) => boolean;
+
+/** Caches the data-file skippers of tags (Java `createDataFileSkipperForTags`). */
+export class TagSkippers {
+  readonly #store: ObjectStore;
+  readonly #tags: readonly Snapshot[];
+  readonly #keys = new Map<bigint, Promise<Set<string> | null>>();
+
+  constructor(store: ObjectStore, tags: readonly Snapshot[]) {
+    this.#store = store;
+    this.#tags = tags;
+  }
+
+  /** The skipper for files of snapshot `id` (the nearest older tag's files), or null when that tag cannot be read. */
+  async forSnapshot(id: bigint): Promise<TagSkipper | null> {
+    const t = previousTag(this.#tags, id);
+    if (t < 0) return () => false;
+    const tag = this.#tags[t]!;
+    let keys = this.#keys.get(tag.id);
+    if (keys === undefined) this.#keys.set(tag.id, keys = tryRead(() => tagFileKeys(this.#store, tag)));
+    const set = await keys;
+    return set === null ? null : (entry) => set.has(fileKey(entry.partition, entry.bucket, entry.file.fileName));
+  }
+}
+
 async function planDataFiles(
-  store: ObjectStore, paths: TablePaths, snapshots: readonly Snapshot[], begin: bigint, tags: readonly Snapshot[],
+  store: ObjectStore, paths: TablePaths, snapshots: readonly Snapshot[], begin: bigint, tags: readonly Snapshot[], keepAppend: boolean,
 ): Promise<string[]> {
-  const tagKeys = new Map<bigint, Promise<Set<string> | null>>();
+  const skippers = new TagSkippers(store, tags);
   const out: string[] = [];
   for (const snapshot of snapshots) {
     if (snapshot.id === begin) continue;
-    const t = previousTag(tags, snapshot.id);
-    let skip: Set<string> | null = null;
-    if (t >= 0) {
-      const tag = tags[t]!;
-      let keys = tagKeys.get(tag.id);
-      if (keys === undefined) tagKeys.set(tag.id, keys = tryRead(() => tagFileKeys(store, tag)));
-      skip = await keys;
-      if (skip === null) continue; // Java: cannot build the tag's skipping set, keep this snapshot's files
-    }
-    const entries = await tryRead(async () => {
-      const metas = await readManifestList(store, snapshot.deltaManifestList);
-      return (await Promise.all(metas.map((m) => readManifest(store, m.fileName)))).flat();
-    });
-    if (entries === null) continue; // Java: "Failed to read some manifest files. Cancel deletion."
-    const marked = new Map<string, ManifestEntry>();
-    for (const entry of entries) {
-      const path = paths.dataFile(entry);
-      if (entry.kind === FILE_KIND.ADD) marked.delete(path);
-      else marked.set(path, entry);
-    }
-    for (const entry of marked.values()) {
-      if (skip !== null && skip.has(fileKey(entry.partition, entry.bucket, entry.file.fileName))) continue;
-      out.push(...paths.dataFileWithExtras(entry));
+    const tagSkip = await skippers.forSnapshot(snapshot.id);
+    if (tagSkip === null) continue; // Java: cannot build the tag's skipping set, keep this snapshot's files
+    // Decoupled with producer none: APPEND files are the changelog (Java SnapshotDeletion).
+    const skip = keepAppend ? (e: ManifestEntry) => tagSkip(e) || (e.file.fileSource ?? FILE_SOURCE.APPEND) === FILE_SOURCE.APPEND : tagSkip;
+    const planned = await planDeletedInDelta(store, paths, snapshot, skip);
+    if (planned !== null) out.push(...planned);
+  }
+  return out;
+}
+
+/** Java `planAddedInChangelogManifest`: the files `snapshot`'s changelog manifests ADD (tolerant reads). */
+export async function planAddedInChangelog(store: ObjectStore, paths: TablePaths, snapshot: Snapshot): Promise<string[]> {
+  const out: string[] = [];
+  const list = snapshot.changelogManifestList;
+  if (list === null) return out;
+  const metas = (await tryRead(() => readManifestList(store, list))) ?? [];
+  for (const meta of metas) {
+    // Java ignores an unreadable changelog manifest and deletes what it can.
+    for (const entry of (await tryRead(() => readManifest(store, meta.fileName))) ?? []) {
+      if (entry.kind === FILE_KIND.ADD) out.push(paths.dataFile(entry));
     }
   }
   return out;
@@ -191,17 +245,7 @@ async function planDataFiles(
 
 async function planChangelogFiles(store: ObjectStore, paths: TablePaths, expired: readonly Snapshot[]): Promise<string[]> {
   const out: string[] = [];
-  for (const snapshot of expired) {
-    const list = snapshot.changelogManifestList;
-    if (list === null) continue;
-    const metas = (await tryRead(() => readManifestList(store, list))) ?? [];
-    for (const meta of metas) {
-      // Java ignores an unreadable changelog manifest and deletes what it can.
-      for (const entry of (await tryRead(() => readManifest(store, meta.fileName))) ?? []) {
-        if (entry.kind === FILE_KIND.ADD) out.push(paths.dataFile(entry));
-      }
-    }
-  }
+  for (const snapshot of expired) out.push(...await planAddedInChangelog(store, paths, snapshot));
   return out;
 }
 
@@ -227,17 +271,27 @@ interface MetadataPlan {
   statistics: string[];
 }
 
-async function planMetadata(store: ObjectStore, paths: TablePaths, expired: readonly Snapshot[], skip: Set<string>): Promise<MetadataPlan> {
+/**
+ * Java `collectUnusedManifestList`: plans `list` and its manifests that `skip` does not hold,
+ * adding them to `skip`. A missing or corrupt list reads as empty.
+ */
+export async function planUnusedManifestList(store: ObjectStore, list: string, skip: Set<string>, manifests: string[], manifestLists: string[]): Promise<void> {
+  const metas: ManifestFileMeta[] = (await tryRead(() => readManifestList(store, list))) ?? [];
+  for (const m of metas) if (!skip.has(m.fileName)) { skip.add(m.fileName); manifests.push(m.fileName); }
+  if (!skip.has(list)) { skip.add(list); manifestLists.push(list); }
+}
+
+async function planMetadata(store: ObjectStore, paths: TablePaths, expired: readonly Snapshot[], skip: Set<string>, mode: ExpirePlanMode): Promise<MetadataPlan> {
   const plan: MetadataPlan = { manifests: [], manifestLists: [], indexFiles: [], indexManifests: [], statistics: [] };
-  const addList = async (list: string): Promise<void> => {
-    const metas: ManifestFileMeta[] = (await tryRead(() => readManifestList(store, list))) ?? [];
-    for (const m of metas) if (!skip.has(m.fileName)) { skip.add(m.fileName); plan.manifests.push(m.fileName); }
-    if (!skip.has(list)) { skip.add(list); plan.manifestLists.push(list); }
-  };
+  const addList = (list: string) => planUnusedManifestList(store, list, skip, plan.manifests, plan.manifestLists);
+  // Java `planManifestsCleaner(snapshot, skip, !decoupled || produceChangelog, !decoupled)`.
+  const dataLists = !mode.decoupled || mode.produceChangelog;
   for (const snapshot of expired) {
-    await addList(snapshot.baseManifestList);
-    await addList(snapshot.deltaManifestList);
-    if (snapshot.changelogManifestList !== null) await addList(snapshot.changelogManifestList);
+    if (dataLists) {
+      await addList(snapshot.baseManifestList);
+      await addList(snapshot.deltaManifestList);
+    }
+    if (!mode.decoupled && snapshot.changelogManifestList !== null) await addList(snapshot.changelogManifestList);
     const indexManifest = snapshot.indexManifest;
     if (indexManifest !== null) {
       let entries: IndexManifestEntry[] | null;
@@ -262,6 +316,17 @@ async function planMetadata(store: ObjectStore, paths: TablePaths, expired: read
   return plan;
 }
 
+/** How snapshot expiration treats changelogs (Java `SnapshotDeletion` flags). */
+export interface ExpirePlanMode {
+  /** Java `changelogDecoupled`: expired snapshots become long-lived changelogs. */
+  readonly decoupled: boolean;
+  /** Java `produceChangelog`: `changelog-producer` is not none. */
+  readonly produceChangelog: boolean;
+}
+
+/** The mode of a table whose changelog lifecycle is not decoupled. */
+export const COUPLED_MODE: ExpirePlanMode = { decoupled: false, produceChangelog: false };
+
 /**
  * Plans the expiration of the snapshots in [begin, end) (see the file header).
  * Requires: `snapshots` are the existing snapshots of [begin, end], ascending, the first has id
@@ -270,14 +335,14 @@ async function planMetadata(store: ObjectStore, paths: TablePaths, expired: read
  * snapshots, ("unsupported") for files at external paths.
  */
 export async function planExpiration(
-  store: ObjectStore, schema: TableSchema, snapshots: readonly Snapshot[], tags: readonly Snapshot[],
+  store: ObjectStore, schema: TableSchema, snapshots: readonly Snapshot[], tags: readonly Snapshot[], mode: ExpirePlanMode = COUPLED_MODE,
 ): Promise<ExpirePlan> {
   const begin = snapshots[0]!.id;
   const end = snapshots[snapshots.length - 1]!;
   const expired = snapshots.slice(0, -1);
   const paths = new TablePaths(schema);
-  const data = await planDataFiles(store, paths, snapshots, begin, tags);
-  const changelog = await planChangelogFiles(store, paths, expired);
+  const data = await planDataFiles(store, paths, snapshots, begin, tags, mode.decoupled && !mode.produceChangelog);
+  const changelog = mode.decoupled ? [] : await planChangelogFiles(store, paths, expired);
   const skip = new Set<string>();
   let metadataSkipped = false;
   try {
@@ -288,6 +353,6 @@ export async function planExpiration(
   }
   const metadata = metadataSkipped
     ? { manifests: [], manifestLists: [], indexFiles: [], indexManifests: [], statistics: [] }
-    : await planMetadata(store, paths, expired, skip);
+    : await planMetadata(store, paths, expired, skip, mode);
   return { dataFiles: [...new Set([...data, ...changelog])], ...metadata, metadataSkipped };
 }

@@ -1,7 +1,7 @@
 /**
  * Snapshot expiration: removes the oldest snapshots the retention options no longer keep, and
- * every file only they referenced, as Java's `ExpireSnapshotsImpl` does (non-decoupled
- * changelog lifecycle, synchronous execution).
+ * every file only they referenced, as Java's `ExpireSnapshotsImpl` does (synchronous execution;
+ * the decoupled changelog lifecycle is described below).
  *
  * Mirrors https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/table/ExpireSnapshotsImpl.java
  * and the consumer step of `TableCommitImpl.maintain` (consumers idle longer than
@@ -25,26 +25,39 @@
  * of its step with LakeError("io") before any snapshot file is deleted (a snapshot file goes only
  * after all its files), so a retry re-plans the same range and nothing leaks.
  *
- * Not supported (LakeError "unsupported"): `snapshot.expire.execution-mode = async`; changelog
- * retention longer than snapshot retention (`changelog.num-retained.*`, `changelog.time-retained`:
- * Java's decoupled changelog lifecycle writes `changelog/changelog-N` files); files at external
- * paths. Limitation: `snapshot.clean-empty-directories` is not honoured: ObjectStore has no
- * directories (object stores have none to remove; the fs adapters leave empty directories).
+ * Decoupled changelog lifecycle (Java `changelogLifecycleDecoupled`: `changelog.num-retained.max`
+ * > `snapshot.num-retained.max`, `changelog.num-retained.min` > `snapshot.num-retained.min` or
+ * `changelog.time-retained` > `snapshot.time-retained`; each changelog option defaults to its
+ * snapshot one): the plan keeps what the changelogs need (expire_plan.ts `ExpirePlanMode`),
+ * each expired snapshot is written as `changelog/changelog-<id>` (+ the changelog LATEST hint)
+ * just before its snapshot file is deleted, and changelog expiration (expire_changelog.ts) runs
+ * after snapshot expiration in the same call, as Java's post-commit expire runnable does. With
+ * `consumer.changelog-only` (only when decoupled, as Java) consumers protect changelogs but not
+ * snapshots. When the lifecycle is not decoupled, changelogs an earlier configuration left in
+ * `changelog/` are not expired (Java leaves them to its `expire_changelogs` procedure).
+ *
+ * Not supported (LakeError "unsupported"): `snapshot.expire.execution-mode = async`; files at
+ * external paths. Limitation: `snapshot.clean-empty-directories` is not honoured: ObjectStore has
+ * no directories (object stores have none to remove; the fs adapters leave empty directories).
  *
  * Imports: errors.ts, io/store.ts types, spec (core options, paths, snapshot, schema),
- * table (snapshot_manager, tag_manager, consumer_manager, expire_plan).
+ * table (snapshot_manager, tag_manager, consumer_manager, changelog_manager, expire_plan,
+ * expire_delete, expire_changelog).
  */
 import { LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
 import { optionBoolean, optionEnum, optionInt } from "../spec/core_options.ts";
-import type { OptionMap } from "../spec/core_options_types.ts";
+import { ChangelogProducer, type OptionMap } from "../spec/core_options_types.ts";
 import { CoreOptions } from "../spec/core_options_view.ts";
 import { EARLIEST_HINT, encodeHint, MANIFEST_DIR, parseHint, SNAPSHOT_DIR } from "../spec/paths.ts";
 import type { TableSchema } from "../spec/schema.ts";
 import type { Snapshot } from "../spec/snapshot.ts";
 import { utf8Decode, utf8Encode } from "../util/bytes.ts";
+import { writeChangelog } from "./changelog_manager.ts";
 import { expireConsumers, minNextSnapshot } from "./consumer_manager.ts";
-import { planExpiration, type ExpirePlan } from "./expire_plan.ts";
+import { expireChangelogs, type ChangelogExpireConfig } from "./expire_changelog.ts";
+import { deleteStep } from "./expire_delete.ts";
+import { planExpiration, type ExpirePlan, type ExpirePlanMode } from "./expire_plan.ts";
 import { earliestSnapshotId, latestSnapshotId, snapshotPath, tryReadSnapshot } from "./snapshot_manager.ts";
 import { taggedSnapshots } from "./tag_manager.ts";
 
@@ -70,6 +83,8 @@ export interface ExpireOptions {
 export interface ExpireResult {
   /** Snapshot files deleted. */
   readonly expiredSnapshots: number;
+  /** Long-lived changelog files (`changelog/changelog-N`) deleted (0 unless decoupled). */
+  readonly expiredChangelogs: number;
   /** Successful deletes of every kind (data, changelog, manifest, index, statistics, snapshot
    * files); a file an interrupted earlier run already removed counts again. */
   readonly deletedFiles: number;
@@ -83,10 +98,16 @@ interface ExpireConfig {
   readonly limit: bigint;
   readonly consumerExpirationMs: number | null;
   readonly concurrency: number;
+  /** How the plan treats changelogs (decoupled lifecycle, producer). */
+  readonly mode: ExpirePlanMode;
+  /** Changelog retention; null unless the lifecycle is decoupled. */
+  readonly changelog: ChangelogExpireConfig | null;
+  /** `consumer.changelog-only` (decoupled only): consumers do not protect snapshots. */
+  readonly consumerChangelogOnly: boolean;
 }
 
 const NOUN = "expire";
-const NOTHING: ExpireResult = { expiredSnapshots: 0, deletedFiles: 0 };
+const NOTHING: ExpireResult = { expiredSnapshots: 0, expiredChangelogs: 0, deletedFiles: 0 };
 
 /** Reads and checks the retention options. Throws invalid_argument / unsupported. */
 function expireConfig(options: OptionMap): ExpireConfig {
@@ -101,20 +122,32 @@ function expireConfig(options: OptionMap): ExpireConfig {
     throw new LakeError("invalid_argument", `${NOUN}: 'snapshot.num-retained.max' = ${retainMax} must not be less than 'snapshot.num-retained.min' = ${retainMin}`);
   }
   const timeRetainedMs = core.snapshotTimeRetainedMs;
-  if (core.changelogRetainedCountMax > retainMax || core.changelogRetainedCountMin > retainMin || core.changelogTimeRetainedMs > timeRetainedMs) {
-    throw new LakeError("unsupported", `${NOUN}: changelog retention longer than snapshot retention ('changelog.num-retained.min/max', 'changelog.time-retained') needs Java's decoupled changelog lifecycle, which is not supported`);
-  }
+  const clMin = core.changelogRetainedCountMin, clMax = core.changelogRetainedCountMax, clTimeMs = core.changelogTimeRetainedMs;
+  const decoupled = clMax > retainMax || clMin > retainMin || clTimeMs > timeRetainedMs;
   const threads = optionInt(options, "file-operation.thread-num");
   if (threads !== null && threads < 1) throw new LakeError("invalid_argument", `${NOUN}: 'file-operation.thread-num' = ${threads} must be at least 1`);
   // Read (and so validate) the option even though directories are not removed (see header).
   optionBoolean(options, "snapshot.clean-empty-directories");
+  const concurrency = Math.min(threads ?? DELETE_CONCURRENCY_DEFAULT, DELETE_CONCURRENCY_MAX);
+  const limit = BigInt(core.snapshotExpireCountMax);
+  let changelog: ChangelogExpireConfig | null = null;
+  if (decoupled) {
+    if (clMin < 1) throw new LakeError("invalid_argument", `${NOUN}: 'changelog.num-retained.min' = ${clMin} should be at least 1`);
+    if (clMax < clMin) {
+      throw new LakeError("invalid_argument", `${NOUN}: 'changelog.num-retained.max' = ${clMax} must not be less than 'changelog.num-retained.min' = ${clMin}`);
+    }
+    changelog = { retainMin: BigInt(clMin), retainMax: BigInt(clMax), timeRetainedMs: clTimeMs, limit, concurrency };
+  }
   return {
     retainMin: BigInt(retainMin),
     retainMax: BigInt(retainMax),
     timeRetainedMs,
-    limit: BigInt(core.snapshotExpireCountMax),
+    limit,
     consumerExpirationMs: core.consumerExpirationTimeMs,
-    concurrency: Math.min(threads ?? DELETE_CONCURRENCY_DEFAULT, DELETE_CONCURRENCY_MAX),
+    concurrency,
+    mode: { decoupled, produceChangelog: core.changelogProducer !== ChangelogProducer.NONE },
+    changelog,
+    consumerChangelogOnly: decoupled && optionBoolean(options, "consumer.changelog-only") === true,
   };
 }
 
@@ -136,6 +169,19 @@ export async function expireSnapshots(store: ObjectStore, schema: TableSchema, o
   if (config.consumerExpirationMs !== null && opts.expireConsumers !== false) {
     await expireConsumers(store, nowMs - config.consumerExpirationMs);
   }
+  const snapshots = await expireSnapshotRange(store, schema, config, nowMs);
+  if (config.changelog === null) return snapshots;
+  // Java's expire runnable: snapshot expiration, then changelog expiration when decoupled.
+  const changelogs = await expireChangelogs(store, schema, config.changelog, nowMs);
+  return {
+    expiredSnapshots: snapshots.expiredSnapshots,
+    expiredChangelogs: changelogs.expiredChangelogs,
+    deletedFiles: snapshots.deletedFiles + changelogs.deletedFiles,
+  };
+}
+
+/** Java `ExpireSnapshotsImpl.expire`: picks the range of snapshots to expire and expires it. */
+async function expireSnapshotRange(store: ObjectStore, schema: TableSchema, config: ExpireConfig, nowMs: number): Promise<ExpireResult> {
   const latest = await latestSnapshotId(store);
   if (latest === null) return NOTHING;
   const earliest = await earliestSnapshotId(store);
@@ -144,8 +190,10 @@ export async function expireSnapshots(store: ObjectStore, schema: TableSchema, o
   // Keep at most `max` snapshots, at least `min`; consumers keep what they will read next.
   const min = latest - config.retainMax + 1n > earliest ? latest - config.retainMax + 1n : earliest;
   let maxExclusive = latest - config.retainMin + 1n;
-  const consumerNext = await minNextSnapshot(store);
-  if (consumerNext !== null) maxExclusive = minBig(maxExclusive, consumerNext);
+  if (!config.consumerChangelogOnly) {
+    const consumerNext = await minNextSnapshot(store);
+    if (consumerNext !== null) maxExclusive = minBig(maxExclusive, consumerNext);
+  }
   maxExclusive = minBig(maxExclusive, earliest + config.limit);
 
   const olderThanMs = BigInt(nowMs) - BigInt(config.timeRetainedMs);
@@ -173,12 +221,14 @@ async function expireUntil(
   if (snapshots.length === 0 || snapshots[snapshots.length - 1]!.id !== endExclusive) return NOTHING;
   const expired = snapshots.slice(0, -1);
 
-  const plan = await planExpiration(store, schema, snapshots, await taggedSnapshots(store));
+  const plan = await planExpiration(store, schema, snapshots, await taggedSnapshots(store), config.mode);
   let deleted = 0;
-  for (const [what, paths] of planSteps(plan)) deleted += await deleteStep(store, what, paths, config.concurrency);
+  for (const [what, paths] of planSteps(plan)) deleted += await deleteStep(store, NOUN, what, paths, config.concurrency);
 
   let expiredCount = 0;
   for (const s of expired) {
+    // Decoupled: the changelog exists before the snapshot goes, so readers never miss the id.
+    if (config.mode.decoupled) await writeChangelog(store, s);
     try {
       await store.delete(snapshotPath(s.id));
     } catch (error) {
@@ -188,7 +238,7 @@ async function expireUntil(
     deleted++;
   }
   await writeEarliestHint(store, endExclusive);
-  return { expiredSnapshots: expiredCount, deletedFiles: deleted };
+  return { expiredSnapshots: expiredCount, expiredChangelogs: 0, deletedFiles: deleted };
 }
 
 /** The delete steps of a plan, in order, as (description, paths). */
@@ -201,33 +251,6 @@ function planSteps(plan: ExpirePlan): [string, readonly string[]][] {
     ["index file", plan.indexFiles],
     ["index manifest and statistics file", [...inManifestDir(plan.indexManifests), ...plan.statistics]],
   ];
-}
-
-/**
- * Deletes `paths` with at most `concurrency` deletes in flight; returns how many succeeded.
- * Throws LakeError("io") after every delete of the step settled when any failed.
- */
-async function deleteStep(store: ObjectStore, what: string, paths: readonly string[], concurrency: number): Promise<number> {
-  let next = 0, ok = 0;
-  const failures: { path: string; error: unknown }[] = [];
-  const worker = async (): Promise<void> => {
-    while (next < paths.length) {
-      const path = paths[next++]!;
-      try {
-        await store.delete(path);
-        ok++;
-      } catch (error) {
-        failures.push({ path, error });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, paths.length) }, worker));
-  if (failures.length > 0) {
-    const first = failures[0]!;
-    if (!(first.error instanceof LakeError)) throw first.error;
-    throw new LakeError("io", `${NOUN}: ${failures.length} of ${paths.length} ${what} deletes failed (first: ${first.path}: ${first.error.message}); stopped before deleting snapshot files, the next expire call finishes the job`, { cause: first.error });
-  }
-  return ok;
 }
 
 async function readEarliestHint(store: ObjectStore): Promise<bigint | null> {

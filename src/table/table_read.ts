@@ -12,7 +12,9 @@
  * value model and merges KeyValues through the table's merge function; it serves every table.
  * The columnar fast path (`readSplitsBuffers`) decodes Parquet with parquet-wasm into Arrow
  * buffers, picks each key's winner on columns (lsm/dedup_read.ts) and gathers the output
- * columns with typed-array copies. It serves a read when `fastReadBlocker` finds no blocker:
+ * columns with typed-array copies (or, when every bucket is one sorted run of adds, as a
+ * compacted bucket is, concatenates the files' columns: no merge, no gather). It serves a read
+ * when `fastReadBlocker` finds no blocker:
  * a deduplicate primary-key table without `sequence.field` and without the lookup wrapper
  * (changelog-producer=lookup, deletion vectors, force-lookup), no filter, parquet-wasm loaded,
  * flat column types the fast Parquet reader serves, and per split: Parquet files only, no
@@ -27,7 +29,7 @@
  * read), kernel types, table (scan, predicate, schema manager), io types.
  */
 import { LakeError } from "../errors.ts";
-import { gatherColumn, type ColumnBuffers } from "../format/data/column_buffers.ts";
+import { gatherColumn, VAR_COLUMN_BYTES_MAX, type ColumnBuffers } from "../format/data/column_buffers.ts";
 import { readDataFile } from "../format/data/data_file_reader.ts";
 import { fastParquetReader, isBufferReadable, type ParquetReadModule } from "../format/data/parquet_arrow_reader.ts";
 import type { DataBatch } from "../format/data/data_batch.ts";
@@ -295,18 +297,62 @@ export async function readSplitsBuffers(options: SplitReadOptions, splits: reado
     buckets.push(bucket);
     total += bucket.selection.count;
   }
-  // One global pick list over every file of every split, in split order.
-  const runs = new Uint32Array(total), rows = new Uint32Array(total);
-  let at = 0, base = 0;
-  for (const { selection, columns } of buckets) {
-    for (let i = 0; i < selection.count; i++) runs[at + i] = base + selection.runs[i]!;
-    rows.set(selection.rows.subarray(0, selection.count), at);
-    at += selection.count;
-    base += columns.length;
-  }
+  // One global pick list over every file of every split, in split order (built only when a
+  // column is gathered: "concat" selections are joined by copying whole columns).
+  let picks: { runs: Uint32Array; rows: Uint32Array } | null = null;
+  const globalPicks = (): { runs: Uint32Array; rows: Uint32Array } => {
+    if (picks !== null) return picks;
+    const runs = new Uint32Array(total), rows = new Uint32Array(total);
+    let at = 0, base = 0;
+    for (const { selection, columns } of buckets) {
+      const sr = selection.runs;
+      for (let i = 0; i < selection.count; i++) runs[at + i] = base + sr[i]!;
+      rows.set(selection.rows.subarray(0, selection.count), at);
+      at += selection.count;
+      base += columns.length;
+    }
+    return picks = { runs, rows };
+  };
+  const concat = buckets.every((b) => b.selection.runOrder !== undefined);
   const columns = options.fields.map((field, c) => {
+    if (concat) {
+      const ordered = buckets.flatMap((b) => [...b.selection.runOrder!].map((r) => b.columns[r]![c]!));
+      const joined = concatPlainColumns(ordered, total);
+      if (joined !== null) return joined;
+    }
     const sources = buckets.flatMap((b) => b.columns.map((fileColumns) => fileColumns[c]!));
+    const { runs, rows } = globalPicks();
     return gatherColumn(sources, runs, rows, total, field.name);
   });
   return { fields: options.fields, columns, rowCount: total };
+}
+
+/**
+ * The rows of `sources` one after another, when no source has nulls and the layout is "fixed"
+ * or "var" (one copy per source; a single source is returned as is); null otherwise (the
+ * caller gathers). Used when the merge found one sorted run ("concat" selections).
+ */
+function concatPlainColumns(sources: readonly ColumnBuffers[], total: number): ColumnBuffers | null {
+  const first = sources[0];
+  if (first === undefined || first.layout === "bits" || sources.some((s) => s.validity !== null || s.layout !== first.layout || s.byteWidth !== first.byteWidth)) return null;
+  if (sources.length === 1) return first.length === total ? first : null;
+  if (first.layout === "fixed") {
+    const w = first.byteWidth, data = new Uint8Array(total * w);
+    let at = 0;
+    for (const s of sources) { data.set(s.data.subarray(0, s.length * w), at * w); at += s.length; }
+    return at === total ? { layout: "fixed", byteWidth: w, length: total, nullCount: 0, validity: null, data, offsets: null } : null;
+  }
+  let bytes = 0;
+  for (const s of sources) bytes += s.offsets![s.length]! - s.offsets![0]!;
+  if (bytes > VAR_COLUMN_BYTES_MAX) return null;
+  const data = new Uint8Array(bytes), offsets = new Int32Array(total + 1);
+  let row = 0, pos = 0;
+  for (const s of sources) {
+    const o = s.offsets!, base = o[0]!;
+    data.set(s.data.subarray(base, o[s.length]!), pos);
+    for (let i = 1; i <= s.length; i++) offsets[row + i] = pos + o[i]! - base;
+    row += s.length;
+    pos += o[s.length]! - base;
+  }
+  return row === total ? { layout: "var", byteWidth: 0, length: total, nullCount: 0, validity: null, data, offsets } : null;
 }

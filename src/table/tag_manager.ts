@@ -25,7 +25,7 @@
  * java_local_date_time), util/bytes.ts, table (snapshot_manager, schema_manager, tag_deletion).
  */
 import { isLakeError, LakeError } from "../errors.ts";
-import type { ObjectStore } from "../io/store.ts";
+import { getIfExists, type ObjectStore } from "../io/store.ts";
 import { optionDurationMs, optionInt } from "../spec/core_options.ts";
 import type { OptionMap } from "../spec/core_options_types.ts";
 import { localDateTimeFromMillis, localDateTimeString } from "../spec/java_local_date_time.ts";
@@ -66,13 +66,8 @@ export async function listTagNames(store: ObjectStore): Promise<string[]> {
  */
 export async function readTag(store: ObjectStore, tagName: string): Promise<Tag | null> {
   const path = tagPath(tagName);
-  let bytes: Uint8Array;
-  try {
-    bytes = await store.get(path);
-  } catch (error) {
-    if (isLakeError(error, "not_found")) return null;
-    throw error;
-  }
+  const bytes = await getIfExists(store, path);
+  if (bytes === null) return null;
   try {
     return decodeTag(utf8Decode(bytes));
   } catch (error) {

@@ -8,7 +8,7 @@
  */
 
 import { assert, describe, seededRandom, test } from "../harness.ts";
-import { bindKernelExports, REGION, REGION_COUNT, RUNS_MAX, RUN_STRIDE_BYTES } from "../../src/kernel/abi.ts";
+import { ABI_VERSION, bindKernelExports, REGION, REGION_COUNT, RUNS_MAX, RUN_STRIDE_BYTES } from "../../src/kernel/abi.ts";
 import { KERNEL_WASM_BYTES, loadKernel, TwinKernel, WasmKernel } from "../../src/kernel/mod.ts";
 import { AssertionError } from "../../src/util/assert.ts";
 import { makeKeys, sortedKeys, toByteKeys } from "./key_gen.ts";
@@ -54,7 +54,7 @@ describe("kernel ABI", () => {
     const module = await WebAssembly.compile(WRONG_ABI_MODULE);
     await assert.rejects(loadKernel({ module }), (e: unknown) => e instanceof AssertionError && /ABI_VERSION 99/.test(e.message));
     const { instance } = await WebAssembly.instantiate(KERNEL_WASM_BYTES, {});
-    const fake = { ...instance.exports, ABI_VERSION: new WebAssembly.Global({ value: "i32", mutable: false }, 2) };
+    const fake = { ...instance.exports, ABI_VERSION: new WebAssembly.Global({ value: "i32", mutable: false }, ABI_VERSION + 1) };
     assert.throws(() => bindKernelExports(fake), AssertionError);
   });
 });

@@ -18,6 +18,13 @@
 //   refuses (500 on every truncated page). A middleware answers `GET /bucket?list-type=2` itself:
 //   keys sorted by UTF-8 bytes (S3's order), prefix, delimiter, max-keys counting keys and
 //   common prefixes, continuation-token / start-after, and `encoding-type=url` as AWS does it.
+// - CORS, for the S3 tests run from headless Chromium (tools/browser_tests.mjs starts this
+//   server in Node for the page): a first middleware answers every preflight (OPTIONS with
+//   Access-Control-Request-Method) itself with 200, any origin, the S3 methods and the requested
+//   headers, and gives every other answer (errors and the shims' own 403/412 included)
+//   `Access-Control-Allow-Origin: *` and exposes ETag and the other response headers the store
+//   reads. s3rver's own CORS is per bucket and inside its router, so it neither covers the
+//   shims' answers nor a missing bucket.
 // Also `loopbackFetch(port)`: a fetch that sends a signed request to 127.0.0.1:port over
 // node:http while keeping the request URL's host as the Host header, so virtual-host URLs such
 // as http://lake.s3.localhost:PORT/key reach s3rver without DNS.
@@ -62,6 +69,7 @@ export async function startS3Server(buckets: readonly string[] = ["lake"]): Prom
   installListV2(server);
   installSignatureCheck(server);
   installAtomicPut(server.store);
+  installCors(server); // first of all: preflights never reach the signature check
   const address = (await server.run()) as { port: number };
   // Fetch clients keep idle connections open (Deno's for 90 s) and server.close() waits for
   // them, so close() destroys every connection itself.
@@ -133,7 +141,6 @@ function installConditionalWrites(server: { middleware: Middleware[]; store: S3r
       const hits = (header: string) => header.split(",").map((t) => t.trim()).some((t) => t === "*" || (etag !== null && normalize(t) === normalize(etag)));
       if ((ifNoneMatch !== "" && etag !== null && hits(ifNoneMatch)) || (ifMatch !== "" && (etag === null || !hits(ifMatch)))) {
         ctx.status = 412;
-        ctx.set("Access-Control-Allow-Origin", "*");
         ctx.type = "application/xml";
         ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>${ifNoneMatch !== "" ? "If-None-Match" : "If-Match"}</Condition></Error>`;
         return;
@@ -165,6 +172,29 @@ function installAtomicPut(store: S3rverStore): void {
     await rename(temp, objectPath);
     return { size: bytes.length, md5 };
   };
+}
+
+/** Response headers a browser page may read (besides the CORS-safelisted ones). */
+const CORS_EXPOSE_HEADERS = "ETag, Content-Length, Content-Range, Content-Type, Last-Modified, Accept-Ranges, Date, x-amz-request-id, x-amz-version-id";
+
+function installCors(server: { middleware: Middleware[] }): void {
+  const cors: Middleware = async (ctx, next) => {
+    ctx.set("Access-Control-Allow-Origin", "*");
+    ctx.set("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS);
+    const requestedMethod = ctx.get("access-control-request-method");
+    if (ctx.method === "OPTIONS" && requestedMethod !== "") {
+      ctx.set("Access-Control-Allow-Methods", "GET, PUT, POST, DELETE, HEAD");
+      const requestedHeaders = ctx.get("access-control-request-headers");
+      if (requestedHeaders !== "") ctx.set("Access-Control-Allow-Headers", requestedHeaders);
+      ctx.set("Access-Control-Max-Age", "600");
+      ctx.set("Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method");
+      ctx.status = 200;
+      ctx.body = "";
+      return;
+    }
+    await next();
+  };
+  server.middleware.unshift(cors);
 }
 
 /** UTF-8 byte order of two strings (S3's key order). */

@@ -15,13 +15,14 @@
  * LakeError("corruption") with the codec name, never a raw library error.
  *
  * Imports: `crc32.ts`, `snappy.ts`, `src/errors.ts`, packages fzstd, hyparquet,
- * @hpcc-js/wasm-zstd (dynamic).
+ * @hpcc-js/wasm-zstd (dynamic), ../data/zstd_wasm.ts (the fallback encoder).
  * Mirrors: org.apache.avro.file.{DeflateCodec, SnappyCodec, ZstandardCodec}.
  */
 import { decompress as zstdDecompress } from "fzstd";
 import { snappyUncompress } from "hyparquet";
 import { LakeError } from "../../errors.ts";
 import { crc32 } from "../../util/crc32.ts";
+import { zstdWasmCodec } from "../data/zstd_wasm.ts";
 import { snappyCompress } from "./snappy.ts";
 
 /** Avro codec names as they appear in `avro.codec` (persisted: never rename). */
@@ -157,9 +158,16 @@ interface ZstdEncoder {
 
 let zstdEncoder: Promise<ZstdEncoder> | undefined;
 
-/** Loads the zstd wasm once (a few hundred KB), on the first zstandard write. */
+/**
+ * Loads the zstd wasm once (a few hundred KB), on the first zstandard write. Where the
+ * runtime forbids compiling WebAssembly from bytes (Cloudflare Workers, workerd), the
+ * @hpcc-js build cannot load; the registered libzstd codec (zstd_wasm.ts, which accepts a
+ * precompiled module) serves instead, and with neither the write fails with a clear error.
+ */
 function loadZstdEncoder(): Promise<ZstdEncoder> {
-  zstdEncoder ??= import("@hpcc-js/wasm-zstd").then((m) => m.Zstd.load()).catch((error: unknown) => {
+  zstdEncoder ??= import("@hpcc-js/wasm-zstd").then((m) => m.Zstd.load()).catch(async (error: unknown) => {
+    const codec = await zstdWasmCodec();
+    if (codec !== null) return { compress: (data: Uint8Array, level?: number) => codec.compress(data, level ?? ZSTD_LEVEL_DEFAULT) };
     zstdEncoder = undefined;
     throw new LakeError("unsupported", `avro codec zstandard: cannot load the zstd encoder: ${(error as Error).message}`, { cause: error });
   });

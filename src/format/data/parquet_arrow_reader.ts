@@ -88,7 +88,7 @@ export function fastParquetReader(): Promise<ParquetReadModule | null> {
   if (from === null) return Promise.resolve(null);
   readModule = (async () => {
     try {
-      await loadParquetWasm(typeof from === "function" ? from() : from);
+      await loadParquetWasm(from);
       const mod = await import("parquet-wasm/esm");
       status = { state: "ready" };
       return mod;
@@ -113,7 +113,7 @@ export async function parquetWriterModule(): Promise<ParquetWasmModule> {
       "parquet writer: writing needs parquet-wasm; register it with setFastParquetSource (import lakestate/node or lakestate/deno, or pass the wasm bytes)");
   }
   await zstdWasmCodec(); // loaded now so the synchronous writer can use it (loadedZstdWasmCodec)
-  return loadParquetWasm(typeof from === "function" ? from() : from);
+  return loadParquetWasm(from);
 }
 
 /** One column to read: its exact name in the file and the Paimon type it was written as. */

@@ -30,15 +30,16 @@ let loading: Promise<ParquetWasmModule> | null = null;
 
 /**
  * Initialises parquet-wasm from `source` (first call) and returns the module; later calls
- * return the same module and ignore `source`. Throws LakeError("io") when the wasm cannot be
- * compiled or instantiated.
+ * return the same module and ignore `source`. A function source is called only when the
+ * module is not loaded yet (a URL fetch happens once, not per write). Throws LakeError("io")
+ * when the wasm cannot be compiled or instantiated.
  */
-export function loadParquetWasm(source: ParquetWasmSource): Promise<ParquetWasmModule> {
+export function loadParquetWasm(source: ParquetWasmSource | (() => ParquetWasmSource)): Promise<ParquetWasmModule> {
   if (loading === null) {
     loading = (async () => {
       const mod = await import("parquet-wasm/esm");
       try {
-        await mod.default({ module_or_path: source });
+        await mod.default({ module_or_path: typeof source === "function" ? await source() : source });
       } catch (error) {
         throw new LakeError("io", `parquet-wasm: cannot initialise the wasm module: ${(error as Error).message}`, { cause: error });
       }

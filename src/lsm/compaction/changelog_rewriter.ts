@@ -46,7 +46,7 @@ import { FirstRowMergeFunction } from "../merge_function/first_row.ts";
 import { LookupMergeFunction } from "../merge_function/lookup.ts";
 import type { MergeFunction, TableMergeFunctionFactory } from "../merge_function/merge_function.ts";
 import { mergeReadRuns, type SortedRunBatch } from "../merge_reader.ts";
-import { writeRollingFiles, type DataFileTarget } from "../rolling_file_writer.ts";
+import { changelogTargetOf, writeRollingFiles, type DataFileTarget } from "../rolling_file_writer.ts";
 import type { KeyRange, SortedRun } from "../sorted_run.ts";
 import {
   createRowEqualiser, FirstRowChangelogMergeFunction, FullChangelogMergeFunction, LookupChangelogMergeFunction, type RowEqualiser,
@@ -230,5 +230,5 @@ export async function rewriteOrProduceChangelog(
 
 /** The target of changelog files (see the file header). */
 export function changelogFileTarget(compact: DataFileTarget, nextChangelogFileName: () => string): DataFileTarget {
-  return { ...compact, fileSource: FILE_SOURCE.APPEND, nextFileName: nextChangelogFileName };
+  return changelogTargetOf({ ...compact, fileSource: FILE_SOURCE.APPEND, nextFileName: nextChangelogFileName });
 }

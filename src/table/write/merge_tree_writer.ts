@@ -40,7 +40,7 @@ import { writeRollingBuffers } from "../../lsm/rolling_buffer_writer.ts";
 import { Levels } from "../../lsm/levels.ts";
 import { createFileKeyComparator } from "../../lsm/file_key_comparator.ts";
 import type { TableMergeFunctionFactory } from "../../lsm/merge_function/merge_function.ts";
-import { writeRollingFiles, type DataFileTarget } from "../../lsm/rolling_file_writer.ts";
+import { changelogTargetOf, writeRollingFiles, type DataFileTarget } from "../../lsm/rolling_file_writer.ts";
 import { planCompaction } from "../../lsm/compaction/compact_manager_plan.ts";
 import { initialCompactStrategyState, type CompactStrategyState } from "../../lsm/compaction/compact_strategy.ts";
 import { estimateLastFullCompactionMs, type CompactionSettings } from "../../lsm/compaction/compaction_options.ts";
@@ -128,7 +128,7 @@ export class MergeTreeWriter implements BucketWriter {
   async #flush(fullCompaction: boolean): Promise<void> {
     const drained = this.#buffer.drain({ changelog: this.#ctx.changelogInput });
     if (drained !== null) {
-      if (drained.changelog !== null) this.#newChangelog.push(...await this.#write(drained.changelog, this.#names.nextChangelogFile));
+      if (drained.changelog !== null) this.#newChangelog.push(...await this.#write(drained.changelog, this.#names.nextChangelogFile, true));
       for (const file of await this.#write(drained.rows, this.#names.nextDataFile)) {
         this.#newFiles.push(file);
         this.#levels = this.#levels.addLevel0File(file);
@@ -137,8 +137,9 @@ export class MergeTreeWriter implements BucketWriter {
     await this.#compact(fullCompaction);
   }
 
-  #write(rows: FlushRows, nextFileName: () => string): Promise<DataFileMeta[]> {
-    const target = this.#fileTarget(nextFileName);
+  /** Writes flushed rows; changelog files (`changelog` true) take the `changelog-file.*` options. */
+  #write(rows: FlushRows, nextFileName: () => string, changelog = false): Promise<DataFileMeta[]> {
+    const target = changelog ? changelogTargetOf(this.#fileTarget(nextFileName)) : this.#fileTarget(nextFileName);
     return rows.kind === "buffers" ? writeRollingBuffers(rows.rows, target) : writeRollingFiles(rows.rows, target);
   }
 

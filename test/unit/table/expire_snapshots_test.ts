@@ -65,7 +65,7 @@ describe("retention options", () => {
   test("defaults: nothing expires while younger than 1 h; then 10 snapshots are kept", async () => {
     const { store, schema } = await buildHistory({ seed: 1, steps: 15, changelog: true, index: true });
     const young = () => HISTORY_START_MS + 14 * HISTORY_STEP_MS + 1;
-    assert.deepEqual(await expireAndCheck(store, schema, { nowMs: young }, range(1, 15)), { expiredSnapshots: 0, deletedFiles: 0 });
+    assert.deepEqual(await expireAndCheck(store, schema, { nowMs: young }, range(1, 15)), { expiredSnapshots: 0, expiredChangelogs: 0, deletedFiles: 0 });
     await expireAndCheck(store, schema, { nowMs: LATER }, range(6, 15));
   });
 
@@ -92,7 +92,7 @@ describe("retention options", () => {
     await expireAndCheck(store, schema, { nowMs: LATER, options }, range(21, 30));
     // max is only an upper bound: old snapshots go down to min (1) once the limit allows.
     await expireAndCheck(store, schema, { nowMs: LATER, options }, range(30, 30));
-    assert.deepEqual(await expireAndCheck(store, schema, { nowMs: LATER, options }, range(30, 30)), { expiredSnapshots: 0, deletedFiles: 0 });
+    assert.deepEqual(await expireAndCheck(store, schema, { nowMs: LATER, options }, range(30, 30)), { expiredSnapshots: 0, expiredChangelogs: 0, deletedFiles: 0 });
   });
 
   test("the default expire.limit is Java's 50", async () => {
@@ -102,7 +102,7 @@ describe("retention options", () => {
 
   test("an empty table and a single snapshot expire nothing", async () => {
     const empty = await buildHistory({ seed: 6, steps: 0 });
-    assert.deepEqual(await expireSnapshots(empty.store, empty.schema, { nowMs: LATER }), { expiredSnapshots: 0, deletedFiles: 0 });
+    assert.deepEqual(await expireSnapshots(empty.store, empty.schema, { nowMs: LATER }), { expiredSnapshots: 0, expiredChangelogs: 0, deletedFiles: 0 });
     const one = await buildHistory({ seed: 6, steps: 1 });
     await expireAndCheck(one.store, one.schema, { nowMs: LATER, options: { "snapshot.num-retained.min": "1" } }, range(1, 1));
   });
@@ -114,9 +114,9 @@ describe("retention options", () => {
       [{ "snapshot.num-retained.min": "0" }, "invalid_argument"],
       [{ "snapshot.num-retained.min": "5", "snapshot.num-retained.max": "4" }, "invalid_argument"],
       [{ "snapshot.expire.execution-mode": "async" }, "unsupported"],
-      [{ "changelog.num-retained.max": "100", "snapshot.num-retained.max": "5", "snapshot.num-retained.min": "1" }, "unsupported"],
-      [{ "changelog.num-retained.min": "20" }, "unsupported"],
-      [{ "changelog.time-retained": "2 h" }, "unsupported"],
+      [{ "changelog.num-retained.min": "20", "changelog.num-retained.max": "3" }, "invalid_argument"],
+      [{ "changelog.time-retained": "2 h", "changelog.num-retained.min": "0" }, "invalid_argument"],
+      [{ "changelog.time-retained": "later" }, "invalid_argument"],
       [{ "snapshot.time-retained": "soon" }, "invalid_argument"],
     ];
     for (const [options, code] of cases) {
