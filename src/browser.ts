@@ -95,11 +95,26 @@ export interface BrowserCatalogOptions {
   readonly zstdWasm?: ZstdWasmSourceOrThunk | string | URL;
 }
 
-/** Opens a catalog over an IndexedDB database (`idb://name`), an S3 prefix (`s3://bucket/prefix`) or a store. */
+/**
+ * The catalogs SQL `CREATE CATALOG ... WITH ('warehouse' = 'idb://<database>')` opens in a
+ * browser (an `s3://` warehouse there needs credentials SQL does not carry: open it with
+ * `openCatalog({ warehouse, s3 })` instead).
+ */
+export function openSqlCatalog(request: { readonly warehouse: string }): Catalog {
+  if (isS3Url(request.warehouse)) {
+    throw new LakeError("unsupported", `browser: CREATE CATALOG cannot open ${JSON.stringify(request.warehouse)} (S3 needs credentials; use openCatalog({ warehouse, s3 }))`);
+  }
+  return new Catalog(storeOf(request.warehouse), { openCatalog: openSqlCatalog });
+}
+
+/**
+ * Opens a catalog over an IndexedDB database (`idb://name`), an S3 prefix (`s3://bucket/prefix`)
+ * or a store. Its `sql()` opens the `idb://` warehouses of `CREATE CATALOG` statements.
+ */
 export function openCatalog(options: BrowserCatalogOptions): Catalog {
   if (options.parquetWasm !== undefined) useParquetWasm(options.parquetWasm);
   if (options.zstdWasm !== undefined) useZstdWasm(options.zstdWasm);
-  return new Catalog(storeOf(options.warehouse, options.s3), options.nowMs === undefined ? {} : { nowMs: options.nowMs });
+  return new Catalog(storeOf(options.warehouse, options.s3), { openCatalog: openSqlCatalog, ...(options.nowMs === undefined ? {} : { nowMs: options.nowMs }) });
 }
 
 /** Opens the table at the root of a store or of an IndexedDB database (`idb://name`). */

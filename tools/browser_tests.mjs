@@ -55,6 +55,7 @@ export const EXCLUDED = {
   "test/unit/api/catalog_write_test.ts": "writes warehouses into temp directories (NodeFsStore)",
   "test/unit/api/sql/execute_store_test.ts": "writes warehouses into temp directories (NodeFsStore)",
   "test/unit/cli/sql_test.ts": "the CLI on temp directories (NodeFsStore, node:process)",
+  "test/unit/cli/zip_table_test.ts": "the CLI on zip archives in a temp directory (node:fs, NodeFsStore)",
   "test/examples/refund_tags_test.ts": "the example job on temp directories (node:fs, node:os)",
   "test/examples/cumulative_metrics_test.ts": "the example job on a temp directory warehouse (node:fs, node:os)",
   "test/examples/refund_events_test.ts": "imports the example's generators, whose CLI helpers import node:process/path/url",

@@ -7,13 +7,14 @@
  * `UsageError` naming the option and the value given, which main.ts prints with the command's
  * usage and exits 2. Options a command does not declare are usage errors, never ignored.
  * Option syntax: `--name value`, `--name=value`, boolean `--name`; `--` ends the options.
- * Imports: errors.ts, io/store.ts (types), api/table.ts, api/catalog.ts.
+ * Imports: errors.ts, io/store.ts (types), io/zip_store.ts, api/table.ts, api/catalog.ts.
  * Mirrors nothing in Java (Paimon has no CLI of its own; Flink/Spark SQL play that role).
  */
 import { openTable } from "../api/catalog.ts";
 import type { Table } from "../api/table.ts";
 import { LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
+import { openZipTableStore } from "../io/zip_store.ts";
 
 /** What a runtime gives the CLI. */
 export interface CliHost {
@@ -25,6 +26,8 @@ export interface CliHost {
   readonly cwd: string;
   /** Print stack traces of unexpected errors (LAKESTATE_DEBUG=1). */
   readonly debug?: boolean;
+  /** Reads a whole local file (a table's `.zip` archive); absent where the runtime cannot. */
+  readonly readFile?: (path: string) => Promise<Uint8Array>;
   /** Reads all of standard input as UTF-8 text (`sql <warehouse> -`); absent where the runtime cannot. */
   readonly readStdin?: () => Promise<string>;
   /**
@@ -184,20 +187,51 @@ export function whereFlag(args: ParsedArgs): string | undefined {
   return valueOf(args, "where");
 }
 
+/** A table argument naming a zip archive (`catalog.exportTable` output) rather than a directory. */
+const ZIP_SUFFIX = /\.zip$/i;
+
 /**
- * Opens the Paimon table in `dir` (named `dir` in messages). A directory without a schema file
- * is LakeError("not_found") naming the path; option warnings go to stderr.
+ * Opens the Paimon table in `dir` (named `dir` in messages), or in the zip archive `dir` when
+ * it ends in `.zip` (read-only: commands that write refuse with the zip store's error). A
+ * directory or archive without a schema file is LakeError("not_found") naming the path; option
+ * warnings go to stderr.
  */
 export async function openCliTable(host: CliHost, dir: string): Promise<Table> {
   let table: Table;
+  const zip = ZIP_SUFFIX.test(dir);
+  const store = zip ? await openZipStore(host, dir) : host.openStore(dir);
   try {
-    table = await openTable(host.openStore(dir), { name: dir });
+    table = await openTable(store, { name: dir });
   } catch (error) {
     if (error instanceof LakeError && error.code === "not_found") {
-      throw new LakeError("not_found", `${dir} is not a Paimon table directory (no schema/schema-N file; does the path exist?)`, { cause: error });
+      const what = zip ? "a zip archive of a Paimon table" : "a Paimon table directory";
+      throw new LakeError("not_found", `${dir} is not ${what} (no schema/schema-N file; does the path exist?)`, { cause: error });
     }
     throw error;
   }
   for (const w of table.warnings) host.stderr(`lakestate: warning: ${w}\n`);
   return table;
+}
+
+async function openZipStore(host: CliHost, path: string): Promise<ObjectStore> {
+  if (host.readFile === undefined) throw new LakeError("unsupported", `cannot read the archive ${path}: this runtime gives the CLI no file reads`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await host.readFile(path);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "ENOENT" || (error instanceof Error && error.name === "NotFound")) {
+      throw new LakeError("not_found", `${path}: no such file`, { cause: error });
+    }
+    throw error;
+  }
+  try {
+    return await openZipTableStore(bytes);
+  } catch (error) {
+    if (!(error instanceof LakeError)) throw error;
+    if (error.code === "not_found") {
+      throw new LakeError("not_found", `${path} is not a zip archive of a Paimon table (no schema/schema-N file)`, { cause: error });
+    }
+    throw new LakeError(error.code, `${path}: ${error.message}`, { cause: error });
+  }
 }

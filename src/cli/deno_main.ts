@@ -19,6 +19,7 @@ interface DenoCli {
   errors: { BrokenPipe: new (...args: never[]) => Error };
   stdout: { writeSync(bytes: Uint8Array): number };
   stdin: { readable: ReadableStream<Uint8Array> };
+  readFile(path: string): Promise<Uint8Array>;
   stderr: { writeSync(bytes: Uint8Array): number };
   addSignalListener(signal: "SIGINT", handler: () => void): void;
   removeSignalListener(signal: "SIGINT", handler: () => void): void;
@@ -67,6 +68,7 @@ const code = await runCli(deno.args, {
   stderr: (text) => writeAll(deno.stderr, text),
   cwd: deno.cwd(),
   debug: debugEnabled(),
+  readFile: (path) => deno.readFile(path),
   readStdin: () => new Response(deno.stdin.readable).text(),
   interruptSignal,
 });

@@ -37,6 +37,7 @@ function usage(): string {
 
 Usage:
 ${COMMANDS.map((c) => `  ${c.synopsis}\n      ${c.summary}`).join("\n")}
+  A <table-dir> may also be a table's .zip archive (catalog.exportTable, the web demo's export), read-only.
   lakestate <command> --help   Options of one command.
   lakestate --help | -h        Show this help.
   lakestate --version | -v     Print the version.

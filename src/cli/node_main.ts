@@ -6,8 +6,9 @@
  * (`lakestate read ... | head`) ends the process quietly instead of crashing on EPIPE.
  * `LAKESTATE_DEBUG=1` prints stack traces of unexpected errors. Ctrl-C ends the process, except
  * for commands that ask for the interrupt signal (`tail`), which then stop cleanly.
- * Imports: cli/main.ts, io/fs_node_store.ts, node.ts (for its parquet-wasm registration).
+ * Imports: cli/main.ts, io/fs_node_store.ts, node.ts (for its parquet-wasm registration), node:fs/promises.
  */
+import { readFile } from "node:fs/promises";
 import { runCli } from "./main.ts";
 import { NodeFsStore } from "../io/fs_node_store.ts";
 import "../node.ts"; // registers parquet-wasm for fast reads and for writes (sql INSERT/DELETE)
@@ -66,6 +67,7 @@ export async function runNodeCli(args: readonly string[]): Promise<number> {
       stderr: (text) => void process.stderr.write(text),
       cwd: process.cwd(),
       debug: process.env.LAKESTATE_DEBUG === "1",
+      readFile: (path) => readFile(path),
       readStdin,
       interruptSignal: interrupt.signal,
     });

@@ -12,7 +12,7 @@
  * `catalogOf(catalogId)` and `tableOf(tableId)` give a subclass the objects behind the ids the
  * page holds (WorkerCatalog.catalogId, WorkerTable.tableId).
  *
- * Imports: comlink, apache-arrow, browser.ts (storeOf, useParquetWasm), api, io/memory_store.ts,
+ * Imports: comlink, apache-arrow, browser.ts (storeOf, useParquetWasm), api, io/memory_store.ts, io/s3_store.ts,
  * worker/protocol.ts, worker/error_transfer.ts. Mirrors no Java class.
  */
 import { expose, transfer, type Endpoint } from "comlink";
@@ -28,6 +28,7 @@ import { storeOf, useParquetWasm, useZstdWasm } from "../browser.ts";
 import { Catalog as CatalogClass } from "../api/catalog.ts";
 import { LakeError } from "../errors.ts";
 import { MemoryStore } from "../io/memory_store.ts";
+import { isS3Url } from "../io/s3_store.ts";
 import type { ObjectStore } from "../io/store.ts";
 import { installErrorTransfer } from "./error_transfer.ts";
 import type {
@@ -62,6 +63,14 @@ function storeFor(warehouse: string, s3?: WorkerS3Options): ObjectStore {
   let store = memoryStores.get(name);
   if (store === undefined) memoryStores.set(name, store = new MemoryStore());
   return store;
+}
+
+/** The catalogs SQL `CREATE CATALOG` opens in the worker: `idb://` and `memory://` warehouses (S3 needs credentials SQL does not carry). */
+function sqlCatalogFor(request: { readonly warehouse: string }): Catalog {
+  if (isS3Url(request.warehouse)) {
+    throw new LakeError("unsupported", `worker: CREATE CATALOG cannot open ${JSON.stringify(request.warehouse)} (S3 needs credentials; open it with openWorkerCatalog({ warehouse, s3 }))`);
+  }
+  return new CatalogClass(storeFor(request.warehouse), { openCatalog: sqlCatalogFor });
 }
 
 function writeInput(rows: WorkerRows): WriteInput {
@@ -130,7 +139,7 @@ export class EngineHost implements EngineApi {
     }
     const store = storeFor(request.warehouse, request.s3);
     const id = this.#nextId++;
-    this.#catalogs.set(id, { catalog: new CatalogClass(store), store });
+    this.#catalogs.set(id, { catalog: new CatalogClass(store, { openCatalog: sqlCatalogFor }), store });
     return id;
   }
 

@@ -10,8 +10,7 @@
 // of the event stream; cumulative_metrics/model.ts per day). Frame gaps come from the page's
 // requestAnimationFrame loop. Screenshots go to web-demo/screenshots/ and are decoded here.
 import { assert, test } from "../harness.ts";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { RepeatingEventStream } from "../../examples/refund_tags/events.ts";
 import { pairKey, runModel } from "../../examples/refund_tags/model.ts";
@@ -105,13 +104,14 @@ async function settle(page: import("playwright-core").Page): Promise<PageState> 
   }
 }
 
-/** Screenshots go to a temporary directory; LAKESTATE_UPDATE_SCREENSHOTS=1 writes the committed ones (README). */
-let shotsDir: string | undefined;
-
+/**
+ * Screenshots go to web-demo/screenshots/last-run/ (git-ignored, kept for a look after the run);
+ * LAKESTATE_UPDATE_SCREENSHOTS=1 writes the committed ones the README shows instead.
+ */
 async function screenshot(page: import("playwright-core").Page, name: string): Promise<void> {
-  shotsDir ??= process.env.LAKESTATE_UPDATE_SCREENSHOTS === "1"
-    ? join(DEMO_DIR, "screenshots") : await mkdtemp(join(tmpdir(), "lakestate-demo-shots-"));
-  const path = join(shotsDir, name);
+  const dir = join(DEMO_DIR, "screenshots", process.env.LAKESTATE_UPDATE_SCREENSHOTS === "1" ? "" : "last-run");
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, name);
   await page.screenshot({ path, fullPage: name !== "demo.png" });
   const content = pngContent(await readFile(path));
   assert.ok(content.width >= 1000 && content.height >= 600, `${name}: ${content.width}x${content.height}`);

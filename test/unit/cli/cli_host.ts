@@ -20,7 +20,7 @@ export interface CliRun {
 }
 
 /** Runs the CLI with `args`; tables open from disk unless `openStore` says otherwise. */
-export async function runLakestate(args: string[], options: { openStore?: (root: string) => ObjectStore; debug?: boolean } = {}): Promise<CliRun> {
+export async function runLakestate(args: string[], options: { openStore?: (root: string) => ObjectStore; debug?: boolean; readFile?: (path: string) => Promise<Uint8Array> } = {}): Promise<CliRun> {
   let out = "", err = "", writes = 0;
   const host: CliHost = {
     openStore: options.openStore ?? ((root) => new NodeFsStore(root)),
@@ -28,6 +28,7 @@ export async function runLakestate(args: string[], options: { openStore?: (root:
     stderr: (t) => { err += t; },
     cwd: ".",
     debug: options.debug ?? false,
+    readFile: options.readFile ?? (async (path) => new Uint8Array(await readFile(path))),
   };
   const code = await runCli(args, host);
   return { code, out, err, writes };

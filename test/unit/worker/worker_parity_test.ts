@@ -1,5 +1,6 @@
 // Goal: the worker client offers what the in-thread API offers for issue 8's demo: catalog.sql
-// (results as plain data, SQL error positions kept), table.manifests, table.newLookup (get,
+// (results as plain data, SQL error positions kept, CREATE CATALOG of worker warehouses),
+// table.manifests, table.newLookup (get,
 // getMany, getAll, getManyAll, refresh, stats, close, warnings), catalog.exportTable /
 // importTable (round trip, refusals, a corrupt import removed again), and a subclass host whose
 // own methods reach the catalog and table behind the page's ids (catalogOf / tableOf).
@@ -160,4 +161,31 @@ test("worker parity: two catalogs on one endpoint; closing one leaves the other 
   await rejectsCode(() => ta.snapshots(), "invalid_argument", /no open table/);
   await b.close();
   port1.close();
+});
+
+test("worker sql: CREATE CATALOG opens a memory:// warehouse of the worker; s3:// is refused naming it", async () => {
+  setFastParquetSource(parquetWasmBytes());
+  const name = `sqlcat-${Math.random()}`;
+  const catalog = await open(`main-${Math.random()}`);
+  try {
+    const results = await catalog.sql(`CREATE CATALOG other WITH ('type' = 'paimon', 'warehouse' = 'memory://${name}');
+USE CATALOG other;
+CREATE DATABASE d;
+CREATE TABLE d.t (id INT PRIMARY KEY NOT ENFORCED, v STRING) WITH ('bucket' = '1');
+INSERT INTO d.t VALUES (1, 'x'), (2, 'y');
+SELECT v FROM d.t WHERE id = 2`);
+    assert.deepEqual(results.map((r) => r.kind), ["ok", "ok", "ok", "ok", "insert", "rows"]);
+    const select = results[5]!;
+    assert.ok(select.kind === "rows");
+    assert.deepEqual([...select.rows].map((r) => [...r]), [["y"]]);
+    // The same warehouse, opened again by another CREATE CATALOG, holds the table.
+    const same = await catalog.sql(`CREATE CATALOG again WITH ('type' = 'paimon', 'warehouse' = 'memory://${name}');
+SELECT id FROM again.d.t`);
+    const rows = same[1]!;
+    assert.ok(rows.kind === "rows");
+    assert.deepEqual([...rows.rows].map((r) => Number(r[0])).sort(), [1, 2]);
+    await rejectsCode(() => catalog.sql(`CREATE CATALOG s WITH ('type' = 'paimon', 'warehouse' = 's3://bucket/wh')`), "unsupported", /s3:\/\/bucket\/wh.*credentials/);
+  } finally {
+    await catalog.close();
+  }
 });
