@@ -13,7 +13,7 @@ import type { Table } from "./api/table.ts";
 import { NodeFsStore } from "./io/fs_node_store.ts";
 import type { ObjectStore } from "./io/store.ts";
 import { isS3Url, openS3Url, type S3StoreOptions } from "./io/s3_store.ts";
-import { openZipTableStore } from "./io/zip_store.ts";
+import { isZipPath, openZipTableFile } from "./io/zip_store.ts";
 import { setFastParquetSource } from "./format/data/parquet_arrow_reader.ts";
 import { setZstdWasmSource } from "./format/data/zstd_wasm.ts";
 
@@ -40,7 +40,7 @@ function zipPathOf(input: StoreInput): string | null {
   let path: string | null = null;
   if (typeof input === "string" && !isS3Url(input)) path = input.startsWith("file:") ? fileURLToPath(input) : input;
   else if (input instanceof URL && input.protocol === "file:") path = fileURLToPath(input);
-  return path !== null && /\.zip$/i.test(path) ? path : null;
+  return path !== null && isZipPath(path) ? path : null;
 }
 
 /** Reads the archive at a local path: through a filesystem store on its directory. */
@@ -66,10 +66,10 @@ export function openCatalog(options: { warehouse: StoreInput; s3?: S3StoreOption
 /**
  * Opens the table in a directory (path or `file://` URL), in a `.zip` archive (a path or URL
  * ending in .zip: read whole, read-only, the table found inside as io/zip_store.ts
- * `openZipTableStore` does), at an `s3://` URL (with `options.s3`) or at the root of a store.
+ * `openZipTableFile` does; errors name the archive), at an `s3://` URL (with `options.s3`) or at the root of a store.
  */
 export async function openTable(table: StoreInput, options: { name?: string; s3?: S3StoreOptions } = {}): Promise<Table> {
   const zipPath = zipPathOf(table);
-  const store = zipPath === null ? storeOf(table, options.s3) : await openZipTableStore(await readLocalFile(zipPath));
+  const store = zipPath === null ? storeOf(table, options.s3) : await openZipTableFile(zipPath, readLocalFile);
   return openTableInStore(store, { name: options.name ?? (typeof table === "string" ? table : table instanceof URL ? table.href : undefined) });
 }

@@ -14,7 +14,7 @@ import { openTable } from "../api/catalog.ts";
 import type { Table } from "../api/table.ts";
 import { LakeError } from "../errors.ts";
 import type { ObjectStore } from "../io/store.ts";
-import { openZipTableStore } from "../io/zip_store.ts";
+import { isZipPath, openZipTableFile } from "../io/zip_store.ts";
 
 /** What a runtime gives the CLI. */
 export interface CliHost {
@@ -187,9 +187,6 @@ export function whereFlag(args: ParsedArgs): string | undefined {
   return valueOf(args, "where");
 }
 
-/** A table argument naming a zip archive (`catalog.exportTable` output) rather than a directory. */
-const ZIP_SUFFIX = /\.zip$/i;
-
 /**
  * Opens the Paimon table in `dir` (named `dir` in messages), or in the zip archive `dir` when
  * it ends in `.zip` (read-only: commands that write refuse with the zip store's error). A
@@ -198,8 +195,8 @@ const ZIP_SUFFIX = /\.zip$/i;
  */
 export async function openCliTable(host: CliHost, dir: string): Promise<Table> {
   let table: Table;
-  const zip = ZIP_SUFFIX.test(dir);
-  const store = zip ? await openZipStore(host, dir) : host.openStore(dir);
+  const zip = isZipPath(dir);
+  const store = zip ? await openZipFromHost(host, dir) : host.openStore(dir);
   try {
     table = await openTable(store, { name: dir });
   } catch (error) {
@@ -213,25 +210,7 @@ export async function openCliTable(host: CliHost, dir: string): Promise<Table> {
   return table;
 }
 
-async function openZipStore(host: CliHost, path: string): Promise<ObjectStore> {
+function openZipFromHost(host: CliHost, path: string): Promise<ObjectStore> {
   if (host.readFile === undefined) throw new LakeError("unsupported", `cannot read the archive ${path}: this runtime gives the CLI no file reads`);
-  let bytes: Uint8Array;
-  try {
-    bytes = await host.readFile(path);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === "ENOENT" || (error instanceof Error && error.name === "NotFound")) {
-      throw new LakeError("not_found", `${path}: no such file`, { cause: error });
-    }
-    throw error;
-  }
-  try {
-    return await openZipTableStore(bytes);
-  } catch (error) {
-    if (!(error instanceof LakeError)) throw error;
-    if (error.code === "not_found") {
-      throw new LakeError("not_found", `${path} is not a zip archive of a Paimon table (no schema/schema-N file)`, { cause: error });
-    }
-    throw new LakeError(error.code, `${path}: ${error.message}`, { cause: error });
-  }
+  return openZipTableFile(path, host.readFile);
 }

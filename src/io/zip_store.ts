@@ -83,6 +83,19 @@ export class ZipStore implements ObjectStore {
     return new ZipStore(objects, Date.now());
   }
 
+  /**
+   * The entries under directory `root` ("orders" or "a/orders") as a store of their own, paths
+   * relative to it: what `open(zip, { root })` gives, from entries already inflated.
+   */
+  subtree(root: string): ZipStore {
+    const dir = root.replace(/\/+$/, "");
+    validatePath(dir);
+    const prefix = `${dir}/`;
+    const objects = new Map<string, Uint8Array>();
+    for (const [path, bytes] of this.#objects) if (path.startsWith(prefix)) objects.set(path.slice(prefix.length), bytes);
+    return new ZipStore(objects, this.#modifiedMs);
+  }
+
   #bytesAt(path: string): Uint8Array {
     validatePath(path);
     const bytes = this.#objects.get(path);
@@ -246,5 +259,40 @@ export async function openZipTableStore(zip: Uint8Array): Promise<ZipStore> {
     }
     throw error;
   }
-  return root === "" ? whole : ZipStore.open(zip, { root });
+  return root === "" ? whole : whole.subtree(root);
+}
+
+/** True when a local path names a `.zip` archive (by its extension, any case). */
+export function isZipPath(path: string): boolean {
+  return /\.zip$/i.test(path);
+}
+
+/** A missing-file error of a store (LakeError "not_found") or of a runtime's file API (Node ENOENT, Deno NotFound). */
+function isMissingFile(error: unknown): boolean {
+  if (error instanceof LakeError) return error.code === "not_found";
+  return (error as { code?: unknown } | null)?.code === "ENOENT" || (error instanceof Error && error.name === "NotFound");
+}
+
+/**
+ * `openZipTableStore` over the archive at local `path`, read whole with `readFile` (the runtime
+ * entries' and the CLI's file reader). Errors name the path: LakeError("not_found") for a missing
+ * file or an archive without a table; other LakeErrors keep their code.
+ */
+export async function openZipTableFile(path: string, readFile: (path: string) => Promise<Uint8Array>): Promise<ZipStore> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    if (isMissingFile(error)) throw new LakeError("not_found", `${path}: no such file`, { cause: error });
+    throw error;
+  }
+  try {
+    return await openZipTableStore(bytes);
+  } catch (error) {
+    if (!(error instanceof LakeError)) throw error;
+    if (error.code === "not_found") {
+      throw new LakeError("not_found", `${path} is not a zip archive of a Paimon table (no Paimon table inside: no schema/schema-N file)`, { cause: error });
+    }
+    throw new LakeError(error.code, `${path}: ${error.message}`, { cause: error });
+  }
 }
