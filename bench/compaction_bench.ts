@@ -32,6 +32,7 @@ import { loadKernel, type KeyKernel } from "../src/kernel/mod.ts";
 import type { ColumnBuffers } from "../src/format/data/column_buffers.ts";
 import { setFastParquetSource } from "../src/format/data/parquet_arrow_reader.ts";
 import { setZstdWasmSource, zstdWasmCodec } from "../src/format/data/zstd_wasm.ts";
+import { useNativeZstd } from "../src/node_zstd.ts";
 import { loadParquetWasm, type ParquetWasmModule } from "../src/format/data/parquet_wasm_loader.ts";
 import { MemoryStore } from "../src/io/memory_store.ts";
 import { runCompaction, type CompactContext } from "../src/lsm/compaction/compact_rewriter.ts";
@@ -185,8 +186,9 @@ async function measure(compression: "zstd" | "snappy", perRun: number, options: 
 export async function compactionBench(options: BenchOptions): Promise<Measurement[]> {
   const pq = await loadParquetWasm(WASM_BYTES);
   setFastParquetSource(WASM_BYTES);
-  // As lakestate/node does: ZSTD pages through libzstd wasm (await so the writer sees it loaded).
+  // As lakestate/node does: ZSTD pages through libzstd wasm, decoded by native libzstd when zstd-napi loads (await so the writer sees it loaded).
   setZstdWasmSource(new Uint8Array(readFileSync(fileURLToPath(import.meta.resolve("@foxglove/wasm-zstd/dist/wasm-zstd.wasm")))));
+  useNativeZstd();
   await zstdWasmCodec();
   const loaded = await loadKernel();
   const perRun = options.quick ? 100_000 : 1_000_000;

@@ -40,6 +40,7 @@ import { Field, Float64, Int32, Int64, makeData, RecordBatch, Schema, Struct, Ta
 import { Table } from "../src/api/table.ts";
 import { setFastParquetSource } from "../src/format/data/parquet_arrow_reader.ts";
 import { setZstdWasmSource } from "../src/format/data/zstd_wasm.ts";
+import { useNativeZstd } from "../src/node_zstd.ts";
 import { NodeFsStore } from "../src/io/fs_node_store.ts";
 import { atomic, type DataField } from "../src/spec/data_types.ts";
 import { createTableSchema, encodeTableSchema } from "../src/spec/schema.ts";
@@ -254,8 +255,9 @@ export type IngestCase = "a" | "b" | "c" | "s";
  */
 export async function ingestBench(options: BenchOptions, cases: readonly IngestCase[] = ["a", "b", "c", "s"]): Promise<Measurement[]> {
   setFastParquetSource(new Uint8Array(await readFile(fileURLToPath(import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm")))));
-  // As lakestate/node does: ZSTD pages through libzstd wasm.
+  // As lakestate/node does: ZSTD pages through libzstd wasm, decoded by native libzstd when zstd-napi loads.
   setZstdWasmSource(new Uint8Array(await readFile(fileURLToPath(import.meta.resolve("@foxglove/wasm-zstd/dist/wasm-zstd.wasm")))));
+  useNativeZstd();
   const parquetWasm = await import("parquet-wasm/esm");
   wasmMemoryBytes = () => { try { return parquetWasm.wasmMemory().buffer.byteLength; } catch { return 0; } };
   const scale = options.quick ? 10 : 1;

@@ -13,7 +13,9 @@
  * the dense/numeric merge strategies, string keys the kernel strategy (lsm/dedup_merge.ts).
  *
  * Contenders, same process, same files, interleaved rounds (1 warm-up, median):
- *  - lakestate: `table.read()` with parquet-wasm registered (the columnar fast path);
+ *  - lakestate: `table.read()` with parquet-wasm registered (the columnar fast path) and ZSTD
+ *    frames decoded as `lakestate/node` decodes them (native libzstd through zstd-napi when it
+ *    is installed, else the libzstd wasm build);
  *  - duckdb-1thread: `@duckdb/node-api` with `SET threads=1`, the same Parquet files written to a
  *    temp dir (page cache), `CREATE OR REPLACE TABLE out AS SELECT k, v1, v2 FROM (SELECT * FROM
  *    read_parquet([...]) QUALIFY row_number() OVER (PARTITION BY _KEY_k ORDER BY
@@ -40,6 +42,7 @@ import * as pq from "parquet-wasm/esm";
 import { Table } from "../src/api/table.ts";
 import { fastParquetReader, setFastParquetSource } from "../src/format/data/parquet_arrow_reader.ts";
 import { setZstdWasmSource } from "../src/format/data/zstd_wasm.ts";
+import { useNativeZstd } from "../src/node_zstd.ts";
 import { MemoryStore } from "../src/io/memory_store.ts";
 import { atomic } from "../src/spec/data_types.ts";
 import { createTableSchema } from "../src/spec/schema.ts";
@@ -224,8 +227,9 @@ async function measure(compression: BenchCompression, kind: KeyKind, perRun: num
 export async function readMergeBench(options: BenchOptions): Promise<Measurement[]> {
   await pq.default({ module_or_path: WASM_BYTES });
   setFastParquetSource(WASM_BYTES);
-  // As lakestate/node does (src/node.ts): ZSTD pages through libzstd wasm.
+  // As lakestate/node does (src/node.ts): ZSTD pages through libzstd wasm, decoded by native libzstd when zstd-napi loads.
   setZstdWasmSource(new Uint8Array(readFileSync(fileURLToPath(import.meta.resolve("@foxglove/wasm-zstd/dist/wasm-zstd.wasm")))));
+  useNativeZstd();
   if ((await fastParquetReader()) === null) throw new Error("bench read-merge: parquet-wasm did not load");
   const perRun = options.quick ? 100_000 : 1_000_000;
   return [

@@ -39,6 +39,7 @@ export const CHROMIUM_PATH = process.env.LAKESTATE_CHROMIUM ?? "/usr/bin/chromiu
 export const EXCLUDED = {
   // Native Node addons or subprocesses.
   "test/bench/kv_peers_test.ts": "benchmarks lmdb and classic-level (native Node addons)",
+  "test/unit/format/native_zstd_test.ts": "loads the zstd-napi Node-API addon (Node only)",
   "test/interop/java_layout_test.ts": "checks written tables with python3-avro and DuckDB subprocesses/addons on temp directories",
   "test/interop/manifest_avro_interop_test.ts": "checks manifests with a python3-avro subprocess on temp files",
   "test/interop/parquet_duckdb_interop_test.ts": "checks Parquet files with DuckDB (native addon) on temp files",

@@ -19,15 +19,16 @@
  * the same rows. `parquetWriterModule()` hands writers the same module (an error when no source
  * is registered). Nothing here reads files or runtime globals.
  *
- * Invariants: only requested columns are decoded (projection), all rows in one pass through
- * parquet-wasm's synchronous `readParquet` (one copy of the file into its memory); every
+ * Invariants: only requested columns are decoded: parquet-wasm decodes every chunk its footer
+ * names, so the footer is first cut to the requested columns (parquet_projection.ts). All rows
+ * in one pass through parquet-wasm's synchronous `readParquet` (one copy of the file into its memory); every
  * returned column has the footer's `num_rows` rows; no pointer into WASM memory survives the
  * call (everything is copied, the export freed). ZSTD chunks are decompressed by the zstd wasm
  * codec, when one is registered, into a scratch buffer reused across reads (nothing awaits
  * between filling it and `readParquet` consuming it). Errors: a damaged file is LakeError("corruption")
  * naming the file.
  * Imports: errors.ts, spec/data_types.ts, column_buffers.ts, arrow_c_data.ts, parquet_footer.ts,
- * thrift_compact.ts, parquet_zstd_pages.ts, zstd_wasm.ts, parquet_wasm_loader.ts, package parquet-wasm (esm entry, loaded dynamically). Mirrors Java
+ * thrift_compact.ts, parquet_projection.ts, parquet_zstd_pages.ts, zstd_wasm.ts, parquet_wasm_loader.ts, package parquet-wasm (esm entry, loaded dynamically). Mirrors Java
  * `ParquetReaderFactory` (by-name column matching), for the flat types only.
  */
 import type * as ParquetWasmEsm from "parquet-wasm/esm";
@@ -37,6 +38,7 @@ import { copyCColumn, flatLayoutOf, readCSchemaFields, type CSchemaField } from 
 import type { ColumnBuffers } from "./column_buffers.ts";
 import { decodeParquetFooter } from "./parquet_footer.ts";
 import { loadParquetWasm, type ParquetWasmModule, type ParquetWasmSource } from "./parquet_wasm_loader.ts";
+import { projectParquetFile } from "./parquet_projection.ts";
 import { decompressZstdChunks } from "./parquet_zstd_pages.ts";
 import { thriftField } from "./thrift_compact.ts";
 import { zstdWasmCodec } from "./zstd_wasm.ts";
@@ -216,17 +218,18 @@ export async function readParquetBuffers(pq: ParquetReadModule, bytes: Uint8Arra
   // Nothing below awaits until readParquet has copied the (scratch) bytes into wasm memory.
   const zstd = await zstdWasmCodec();
   const rowCount = footerRowCount(bytes, fileName);
-  let input: Uint8Array = bytes;
-  if (zstd !== null) {
-    try {
-      input = decompressZstdChunks(bytes, zstd, { fileName, columns: new Set(requests.map((r) => r.name)), output: scratchOf });
-    } catch (error) {
-      if (error instanceof LakeError && error.message.includes(fileName)) throw error;
-      const code = error instanceof LakeError ? error.code : "corruption";
-      throw new LakeError(code, `parquet reader: file ${fileName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-  }
   const names = [...new Set(requests.map((r) => r.name))];
+  let input: Uint8Array = bytes;
+  try {
+    if (zstd !== null) input = decompressZstdChunks(bytes, zstd, { fileName, columns: new Set(names), output: scratchOf });
+    // parquet-wasm decodes every chunk the footer names, requested or not: cut the footer to
+    // the requested columns (in place when the bytes are already the scratch copy).
+    input = projectParquetFile(input, new Set(names), { fileName, writable: input !== bytes, output: scratchOf });
+  } catch (error) {
+    if (error instanceof LakeError && error.message.includes(fileName)) throw error;
+    const code = error instanceof LakeError ? error.code : "corruption";
+    throw new LakeError(code, `parquet reader: file ${fileName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   let table;
   try {
     // batchSize at least the row count: one batch (parquet-rs clamps it to the file's rows).

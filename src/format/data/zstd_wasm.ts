@@ -16,6 +16,10 @@
  * `g` free(p), `h` ZSTD_compressBound(n), `i` ZSTD_compress(dst, cap, src, n, level) → size
  * or -1, `j` ZSTD_decompress(dst, cap, src, n) → size or -1 (src/wasm-zstd.c of the package).
  *
+ * A host may register its own frame decoder (`setZstdHostDecoder`; Node registers native libzstd
+ * when the optional `zstd-napi` addon loads): the codec the readers get then decompresses through
+ * it and still compresses in wasm.
+ *
  * Invariants: one input and one output region in wasm memory, reused and grown (never shrunk)
  * across calls; views of the memory are re-taken after every allocation (growth detaches them);
  * every call copies its result out, so no view into wasm memory escapes. Buffers are limited to
@@ -188,6 +192,66 @@ export async function instantiateZstdWasm(source: ZstdWasmSource): Promise<ZstdC
   return codec;
 }
 
+/**
+ * A host's own zstd frame decoder (Node: native libzstd through Node-API, see src/node_zstd.ts):
+ * decodes the frame(s) in `frame` into `out` and returns the bytes written; throws when the
+ * frames are damaged or do not fit `out`.
+ */
+export type ZstdFrameDecoder = (frame: Uint8Array, out: Uint8Array) => number;
+
+let hostDecoder: { readonly name: string; readonly decode: ZstdFrameDecoder } | null = null;
+let composite: HostDecodedZstd | null = null;
+
+/**
+ * The wasm codec with decompression through the host's decoder: the same bytes out (a zstd
+ * frame has one decoding), faster where the host has native libzstd. Compression stays in wasm,
+ * so written files do not depend on which libzstd the host has.
+ */
+class HostDecodedZstd implements ZstdCodec {
+  readonly wasm: ZstdCodec;
+  readonly decoder: { readonly name: string; readonly decode: ZstdFrameDecoder };
+
+  constructor(wasm: ZstdCodec, decoder: { readonly name: string; readonly decode: ZstdFrameDecoder }) {
+    this.wasm = wasm;
+    this.decoder = decoder;
+  }
+
+  compress(src: Uint8Array, level: number): Uint8Array<ArrayBuffer> {
+    return this.wasm.compress(src, level);
+  }
+
+  decompressInto(frame: Uint8Array, out: Uint8Array): void {
+    let n: number;
+    try {
+      n = this.decoder.decode(frame, out);
+    } catch (error) {
+      throw new LakeError("corruption", `zstd: ${frame.length}-byte frame is damaged or decodes to more than ${out.length} bytes (${this.decoder.name}: ${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    }
+    if (n !== out.length) throw new LakeError("corruption", `zstd: ${frame.length}-byte frame decodes to ${n} bytes, expected ${out.length}`);
+  }
+}
+
+/**
+ * Registers the host's zstd frame decoder (`name` says which, for messages and
+ * `zstdDecoderName()`); null goes back to the wasm decoder. Takes effect for the codec that
+ * `zstdWasmCodec()` and `loadedZstdWasmCodec()` return.
+ */
+export function setZstdHostDecoder(decode: ZstdFrameDecoder | null, name = "host zstd"): void {
+  hostDecoder = decode === null ? null : { name, decode };
+  composite = null;
+}
+
+/** Which decoder zstd frames go through: the registered host decoder's name, or "libzstd wasm". */
+export function zstdDecoderName(): string {
+  return hostDecoder?.name ?? "libzstd wasm";
+}
+
+function withHostDecoder(codec: ZstdCodec | null): ZstdCodec | null {
+  if (codec === null || hostDecoder === null) return codec;
+  if (composite === null || composite.wasm !== codec) composite = new HostDecodedZstd(codec, hostDecoder);
+  return composite;
+}
+
 /** A zstd module source, or a function producing one on first use. */
 export type ZstdWasmSourceOrThunk = ZstdWasmSource | (() => ZstdWasmSource);
 
@@ -214,7 +278,8 @@ export function setZstdWasmSource(source: ZstdWasmSourceOrThunk | null): void {
  * no source is registered or loading failed (`zstdWasmFailure()` keeps the reason).
  */
 export function zstdWasmCodec(): Promise<ZstdCodec | null> {
-  if (loading !== null) return loading;
+  if (loaded !== null) return Promise.resolve(withHostDecoder(loaded));
+  if (loading !== null) return loading.then(withHostDecoder);
   const from = registered;
   if (from === null) return Promise.resolve(null);
   loading = (async () => {
@@ -226,12 +291,12 @@ export function zstdWasmCodec(): Promise<ZstdCodec | null> {
       return null;
     }
   })();
-  return loading;
+  return loading.then(withHostDecoder);
 }
 
 /** The codec if `zstdWasmCodec()` has already loaded it (for synchronous writers), else null. */
 export function loadedZstdWasmCodec(): ZstdCodec | null {
-  return loaded;
+  return withHostDecoder(loaded);
 }
 
 /** Why the last load failed, or null. */
