@@ -34,7 +34,7 @@
 import { LakeError } from "../../errors.ts";
 import { assert } from "../../util/assert.ts";
 import { decodeParquetFooter, splitParquetFooter } from "./parquet_footer.ts";
-import { decodeThriftStruct, encodeThriftStruct, thriftField, ThriftType, type ThriftField, type ThriftValue } from "./thrift_compact.ts";
+import { decodeThriftStruct, encodeThriftStruct, thriftField, thriftInt, ThriftType, withField, type ThriftField, type ThriftValue } from "./thrift_compact.ts";
 
 /** Parquet `CompressionCodec` values (persisted). */
 export const PARQUET_CODEC = { UNCOMPRESSED: 0, SNAPPY: 1, GZIP: 2, LZO: 3, BROTLI: 4, LZ4: 5, ZSTD: 6, LZ4_RAW: 7 } as const;
@@ -74,13 +74,6 @@ const FILE_BYTES_MAX = 2 ** 31 - 1;
 
 type Fields = readonly ThriftField[];
 
-function int(fields: Fields, id: number): number | undefined {
-  const v = thriftField(fields, id);
-  if (v === undefined) return undefined;
-  if (v.kind === "i64") return Number(v.value);
-  return v.kind === "i32" || v.kind === "i16" || v.kind === "i8" ? v.value : undefined;
-}
-
 function struct(fields: Fields, id: number): Fields | undefined {
   const v = thriftField(fields, id);
   return v?.kind === "struct" ? v.fields : undefined;
@@ -91,16 +84,6 @@ function structList(fields: Fields, id: number): Fields[] {
   if (v === undefined) return [];
   if (v.kind !== "list" || v.items.some((i) => i.kind !== "struct")) throw new LakeError("corruption", `${NOUN}: field ${id} is not a list of structs`);
   return v.items.map((i) => (i as { fields: Fields }).fields);
-}
-
-/** `fields` with field `id` replaced by `value` (kept in id order; added when absent, removed when undefined). */
-export function withField(fields: Fields, id: number, value: ThriftValue | undefined): ThriftField[] {
-  const out = fields.filter((f) => f.id !== id);
-  if (value !== undefined) {
-    const at = out.findIndex((f) => f.id > id);
-    out.splice(at < 0 ? out.length : at, 0, { id, value });
-  }
-  return out;
 }
 
 /** `value` as a thrift value of the same wire kind as the field it replaces (i32 or i64). */
@@ -148,8 +131,8 @@ function planChunk(file: Uint8Array, plan: ChunkPlan, rewrite: ChunkRewrite, fil
       if (!(error instanceof LakeError)) throw error;
       return fail(`unreadable page header (${error.message})`);
     }
-    const compressed = int(header, 3), uncompressed = int(header, 2);
-    if (int(header, 1) === undefined || compressed === undefined || uncompressed === undefined || compressed < 0 || uncompressed < 0) {
+    const compressed = thriftInt(header, 3), uncompressed = thriftInt(header, 2);
+    if (thriftInt(header, 1) === undefined || compressed === undefined || uncompressed === undefined || compressed < 0 || uncompressed < 0) {
       fail("page header lacks its type or has no valid sizes");
     }
     const bodyStart = pos + headerBytes, bodyEnd = bodyStart + compressed!;
@@ -158,7 +141,7 @@ function planChunk(file: Uint8Array, plan: ChunkPlan, rewrite: ChunkRewrite, fil
     const encoded = encodeThriftStruct(withField(out.header, 3, { kind: "i32", value: out.bodyBytes }));
     plan.pages.push({ offset: pos, header: encoded, out, newOffset: plan.bytes });
     plan.bytes += encoded.length + out.bodyBytes;
-    plan.uncompressedBytes += encoded.length + int(out.header, 2)!;
+    plan.uncompressedBytes += encoded.length + thriftInt(out.header, 2)!;
     if (plan.bytes > FILE_BYTES_MAX) fail(`rewritten chunk exceeds ${FILE_BYTES_MAX} bytes`);
     pos = bodyEnd;
   }
@@ -166,7 +149,7 @@ function planChunk(file: Uint8Array, plan: ChunkPlan, rewrite: ChunkRewrite, fil
 
 /** Chunk start: the dictionary page when there is one before the first data page (parquet-mr may write 0 for none). */
 function chunkStart(meta: Fields): number {
-  const data = int(meta, 9), dict = int(meta, 11);
+  const data = thriftInt(meta, 9), dict = thriftInt(meta, 11);
   if (data === undefined) throw new LakeError("corruption", `${NOUN}: column chunk without data_page_offset`);
   return dict !== undefined && dict > 0 && dict < data ? dict : data;
 }
@@ -204,15 +187,15 @@ export function rewriteColumnChunks(file: Uint8Array, rewrite: ChunkRewrite, fil
       if (md === undefined) throw unsupported("column chunk without plaintext metadata (encrypted column)");
       const path = thriftField(md, 3);
       const column = path?.kind === "list" ? path.items.map((i) => (i.kind === "binary" ? new TextDecoder().decode(i.value) : "?")).join(".") : "?";
-      const start = chunkStart(md), size = int(md, 7), codec = int(md, 4);
+      const start = chunkStart(md), size = thriftInt(md, 7), codec = thriftInt(md, 4);
       if (size === undefined || codec === undefined || size < 0 || start < 4 || start + size > footerStart) {
         throw corrupt(`column ${column}: chunk [${start}, +${size}) lies outside the pages area [4, ${footerStart})`);
       }
       const newCodec = rewrite.chunkCodec(codec, column);
-      const plan: ChunkPlan = { column, start, end: start + size, codec: newCodec, pages: [], bytes: newCodec === null ? size : 0, uncompressedBytes: int(md, 6) ?? 0, newStart: 0 };
+      const plan: ChunkPlan = { column, start, end: start + size, codec: newCodec, pages: [], bytes: newCodec === null ? size : 0, uncompressedBytes: thriftInt(md, 6) ?? 0, newStart: 0 };
       chunks.push(plan);
       segments.push({ start, end: start + size, kind: "chunk", chunk: plan, newStart: 0, bytes: size });
-      const oiOffset = int(cc, 4), oiLength = int(cc, 5);
+      const oiOffset = thriftInt(cc, 4), oiLength = thriftInt(cc, 5);
       if (oiOffset !== undefined && oiLength !== undefined && oiLength > 0) {
         if (oiOffset < 4 || oiLength < 0 || oiOffset + oiLength > footerStart) throw corrupt(`column ${column}: offset index [${oiOffset}, +${oiLength}) lies outside the file`);
         segments.push({ start: oiOffset, end: oiOffset + oiLength, kind: "offset-index", newStart: 0, bytes: oiLength });
@@ -298,7 +281,7 @@ function encodeOffsetIndex(bytes: Uint8Array, map: (offset: number) => number, s
   const { struct: index, lengthBytes } = decodeThriftStruct(bytes);
   if (lengthBytes !== bytes.length) throw new LakeError("corruption", `${NOUN}: offset index ends at byte ${lengthBytes} of its ${bytes.length}`);
   const locations = structList(index, 1).map((loc): ThriftValue => {
-    const offset = int(loc, 1), bytesOld = int(loc, 2);
+    const offset = thriftInt(loc, 1), bytesOld = thriftInt(loc, 2);
     if (offset === undefined || bytesOld === undefined) throw new LakeError("corruption", `${NOUN}: page location without offset or size`);
     return { kind: "struct", fields: replaceInts(loc, new Map([[1, map(offset)], [2, size(offset, bytesOld)]])) };
   });
@@ -315,24 +298,24 @@ function rewriteFooter(meta: Fields, chunks: readonly ChunkPlan[], segments: rea
       const md = struct(cc, 3)!;
       const ints = new Map<number, number>();
       for (const id of [9, 10, 11, 14]) {
-        const v = int(md, id);
+        const v = thriftInt(md, id);
         if (v !== undefined && !(id === 11 && v === 0)) ints.set(id, map(v));
       }
       if (plan.codec !== null) {
         compressedDelta += plan.bytes - (plan.end - plan.start);
-        uncompressedDelta += plan.uncompressedBytes - (int(md, 6) ?? 0);
+        uncompressedDelta += plan.uncompressedBytes - (thriftInt(md, 6) ?? 0);
         ints.set(6, plan.uncompressedBytes).set(7, plan.bytes).set(4, plan.codec);
       }
       const newMd = replaceInts(md, ints);
       const ccInts = new Map<number, number>();
-      const fileOffset = int(cc, 2), oi = int(cc, 4), ci = int(cc, 6);
+      const fileOffset = thriftInt(cc, 2), oi = thriftInt(cc, 4), ci = thriftInt(cc, 6);
       if (fileOffset !== undefined) ccInts.set(2, fileOffset === 0 ? 0 : map(fileOffset));
-      if (oi !== undefined) { ccInts.set(4, map(oi)); ccInts.set(5, offsetIndexes.get(oi)?.bytes ?? int(cc, 5)!); }
+      if (oi !== undefined) { ccInts.set(4, map(oi)); ccInts.set(5, offsetIndexes.get(oi)?.bytes ?? thriftInt(cc, 5)!); }
       if (ci !== undefined) ccInts.set(6, map(ci));
       return { kind: "struct", fields: withField(replaceInts(cc, ccInts), 3, { kind: "struct", fields: newMd }) };
     });
     const rgInts = new Map<number, number>();
-    const total = int(rg, 2), compressed = int(rg, 6), offset = int(rg, 5);
+    const total = thriftInt(rg, 2), compressed = thriftInt(rg, 6), offset = thriftInt(rg, 5);
     if (total !== undefined) rgInts.set(2, total + uncompressedDelta);
     if (compressed !== undefined) rgInts.set(6, compressed + compressedDelta);
     if (offset !== undefined) rgInts.set(5, map(offset));

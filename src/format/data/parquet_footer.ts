@@ -35,7 +35,9 @@ import { floatBytes, javaFloatCompare, type ParquetChunkStats } from "./buffer_s
 import { schemaElementToThrift, type ParquetSchemaElement } from "./parquet_schema.ts";
 import { decodeThriftStruct, encodeThriftStruct, thriftField, ThriftType, type ThriftField, type ThriftValue } from "./thrift_compact.ts";
 
-const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
+/** The 4 bytes that open and close a Parquet file ("PAR1"). */
+export const PARQUET_MAGIC = [0x50, 0x41, 0x52, 0x31];
+const MAGIC = PARQUET_MAGIC;
 /** Footer key/value entry arrow-rs adds (the IPC schema); Java writes none. */
 export const ARROW_SCHEMA_METADATA_KEY = "ARROW:schema";
 

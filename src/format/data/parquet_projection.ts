@@ -30,8 +30,8 @@
  */
 import { LakeError } from "../../errors.ts";
 import { utf8Decode } from "../../util/bytes.ts";
-import { ARROW_SCHEMA_METADATA_KEY, splitParquetFooter } from "./parquet_footer.ts";
-import { decodeThriftStruct, encodeThriftStruct, thriftField, ThriftType, type ThriftField, type ThriftValue } from "./thrift_compact.ts";
+import { ARROW_SCHEMA_METADATA_KEY, PARQUET_MAGIC, splitParquetFooter } from "./parquet_footer.ts";
+import { decodeThriftStruct, encodeThriftStruct, thriftField, thriftInt, ThriftType, withField, type ThriftField, type ThriftValue } from "./thrift_compact.ts";
 
 type Fields = readonly ThriftField[];
 
@@ -44,14 +44,6 @@ const CC_META = 3;
 const MD_UNCOMPRESSED = 6, MD_COMPRESSED = 7, MD_DATA_PAGE = 9, MD_DICTIONARY_PAGE = 11;
 const SORTING_COLUMN_IDX = 1;
 const KV_KEY = 1;
-const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
-
-function int(fields: Fields, id: number): number | undefined {
-  const v = thriftField(fields, id);
-  if (v === undefined) return undefined;
-  if (v.kind === "i64") return Number(v.value);
-  return v.kind === "i32" || v.kind === "i16" || v.kind === "i8" ? v.value : undefined;
-}
 
 function structItems(fields: Fields, id: number, fileName: string): Fields[] {
   const v = thriftField(fields, id);
@@ -64,16 +56,6 @@ function structList(items: readonly Fields[]): ThriftValue {
   return { kind: "list", elementType: ThriftType.STRUCT, items: items.map((fields) => ({ kind: "struct", fields })) };
 }
 
-/** `fields` with field `id` set to `value` (same wire kind as before when present), or removed when undefined. */
-function setField(fields: Fields, id: number, value: ThriftValue | undefined): ThriftField[] {
-  const out = fields.filter((f) => f.id !== id);
-  if (value !== undefined) {
-    const at = out.findIndex((f) => f.id > id);
-    out.splice(at < 0 ? out.length : at, 0, { id, value });
-  }
-  return out;
-}
-
 function sameKindInt(fields: Fields, id: number, value: number): ThriftValue {
   return thriftField(fields, id)?.kind === "i32" ? { kind: "i32", value } : { kind: "i64", value: BigInt(value) };
 }
@@ -82,14 +64,14 @@ function sameKindInt(fields: Fields, id: number, value: number): ThriftValue {
 function topLevelColumns(schema: readonly Fields[], fileName: string): { name: string; elements: [number, number]; leaves: [number, number] }[] {
   const corrupt = (why: string) => new LakeError("corruption", `${NOUN}: file ${fileName}: ${why}`);
   if (schema.length === 0) throw corrupt("the footer has no schema");
-  const rootChildren = int(schema[0]!, ELEMENT_CHILDREN) ?? 0;
+  const rootChildren = thriftInt(schema[0]!, ELEMENT_CHILDREN) ?? 0;
   const columns: { name: string; elements: [number, number]; leaves: [number, number] }[] = [];
   let at = 1, leaf = 0;
   // Elements of the subtree starting at `at` (depth-first), counting its leaves.
   const skip = (depth: number): void => {
     if (at >= schema.length) throw corrupt(`schema ends inside a group (element ${at} of ${schema.length})`);
     if (depth > 64) throw corrupt("schema nests deeper than 64 levels");
-    const children = int(schema[at]!, ELEMENT_CHILDREN) ?? 0;
+    const children = thriftInt(schema[at]!, ELEMENT_CHILDREN) ?? 0;
     at++;
     if (children === 0) { leaf++; return; }
     for (let c = 0; c < children; c++) skip(depth + 1);
@@ -120,7 +102,7 @@ export function projectParquetFooter(meta: Fields, keep: ReadonlySet<string>, fi
   let next = 0;
   for (const c of kept) for (let l = c.leaves[0]; l < c.leaves[1]; l++) leafMap[l] = next++;
 
-  const newSchema = [setField(schema[0]!, ELEMENT_CHILDREN, sameKindInt(schema[0]!, ELEMENT_CHILDREN, kept.length)), ...kept.flatMap((c) => schema.slice(c.elements[0], c.elements[1]))];
+  const newSchema = [withField(schema[0]!, ELEMENT_CHILDREN, sameKindInt(schema[0]!, ELEMENT_CHILDREN, kept.length)), ...kept.flatMap((c) => schema.slice(c.elements[0], c.elements[1]))];
   const rowGroups = structItems(meta, FILE_ROW_GROUPS, fileName).map((rg, g) => {
     const chunks = structItems(rg, RG_COLUMNS, fileName);
     if (chunks.length !== leafCount) throw new LakeError("corruption", `${NOUN}: file ${fileName}: row group ${g} has ${chunks.length} column chunks for ${leafCount} leaf columns`);
@@ -129,36 +111,36 @@ export function projectParquetFooter(meta: Fields, keep: ReadonlySet<string>, fi
     for (const cc of keptChunks) {
       const md = thriftField(cc, CC_META);
       if (md?.kind !== "struct") throw new LakeError("unsupported", `${NOUN}: file ${fileName}: row group ${g} has a column chunk without plaintext metadata`);
-      total += int(md.fields, MD_UNCOMPRESSED) ?? 0;
-      compressed += int(md.fields, MD_COMPRESSED) ?? 0;
+      total += thriftInt(md.fields, MD_UNCOMPRESSED) ?? 0;
+      compressed += thriftInt(md.fields, MD_COMPRESSED) ?? 0;
       if (firstOffset === undefined) {
-        const data = int(md.fields, MD_DATA_PAGE), dict = int(md.fields, MD_DICTIONARY_PAGE);
+        const data = thriftInt(md.fields, MD_DATA_PAGE), dict = thriftInt(md.fields, MD_DICTIONARY_PAGE);
         firstOffset = dict !== undefined && dict > 0 && data !== undefined && dict < data ? dict : data;
       }
     }
-    let out = setField(rg, RG_COLUMNS, structList(keptChunks));
-    if (thriftField(rg, RG_TOTAL_BYTES) !== undefined) out = setField(out, RG_TOTAL_BYTES, sameKindInt(rg, RG_TOTAL_BYTES, total));
-    if (thriftField(rg, RG_COMPRESSED) !== undefined) out = setField(out, RG_COMPRESSED, sameKindInt(rg, RG_COMPRESSED, compressed));
-    if (thriftField(rg, RG_FILE_OFFSET) !== undefined && firstOffset !== undefined) out = setField(out, RG_FILE_OFFSET, sameKindInt(rg, RG_FILE_OFFSET, firstOffset));
+    let out = withField(rg, RG_COLUMNS, structList(keptChunks));
+    if (thriftField(rg, RG_TOTAL_BYTES) !== undefined) out = withField(out, RG_TOTAL_BYTES, sameKindInt(rg, RG_TOTAL_BYTES, total));
+    if (thriftField(rg, RG_COMPRESSED) !== undefined) out = withField(out, RG_COMPRESSED, sameKindInt(rg, RG_COMPRESSED, compressed));
+    if (thriftField(rg, RG_FILE_OFFSET) !== undefined && firstOffset !== undefined) out = withField(out, RG_FILE_OFFSET, sameKindInt(rg, RG_FILE_OFFSET, firstOffset));
     if (thriftField(rg, RG_SORTING) !== undefined) {
       const sorting: Fields[] = [];
       for (const s of structItems(rg, RG_SORTING, fileName)) {
-        const idx = int(s, SORTING_COLUMN_IDX);
+        const idx = thriftInt(s, SORTING_COLUMN_IDX);
         const mapped = idx !== undefined && idx >= 0 && idx < leafCount ? leafMap[idx]! : -1;
         if (mapped < 0) break;
-        sorting.push(setField(s, SORTING_COLUMN_IDX, { kind: "i32", value: mapped }));
+        sorting.push(withField(s, SORTING_COLUMN_IDX, { kind: "i32", value: mapped }));
       }
-      out = setField(out, RG_SORTING, sorting.length === 0 ? undefined : structList(sorting));
+      out = withField(out, RG_SORTING, sorting.length === 0 ? undefined : structList(sorting));
     }
     return out;
   });
 
-  let out = setField(meta, FILE_SCHEMA, structList(newSchema));
-  out = setField(out, FILE_ROW_GROUPS, structList(rowGroups));
+  let out = withField(meta, FILE_SCHEMA, structList(newSchema));
+  out = withField(out, FILE_ROW_GROUPS, structList(rowGroups));
   const orders = thriftField(meta, FILE_COLUMN_ORDERS);
   if (orders?.kind === "list") {
     if (orders.items.length !== leafCount) throw new LakeError("corruption", `${NOUN}: file ${fileName}: ${orders.items.length} column orders for ${leafCount} leaf columns`);
-    out = setField(out, FILE_COLUMN_ORDERS, { ...orders, items: orders.items.filter((_, l) => leafMap[l]! >= 0) });
+    out = withField(out, FILE_COLUMN_ORDERS, { ...orders, items: orders.items.filter((_, l) => leafMap[l]! >= 0) });
   }
   const keyValues = thriftField(meta, FILE_KEY_VALUE);
   if (keyValues?.kind === "list") {
@@ -166,7 +148,7 @@ export function projectParquetFooter(meta: Fields, keep: ReadonlySet<string>, fi
       const key = kv.kind === "struct" ? thriftField(kv.fields, KV_KEY) : undefined;
       return !(key?.kind === "binary" && utf8Decode(key.value) === ARROW_SCHEMA_METADATA_KEY);
     });
-    out = setField(out, FILE_KEY_VALUE, items.length === 0 ? undefined : { ...keyValues, items });
+    out = withField(out, FILE_KEY_VALUE, items.length === 0 ? undefined : { ...keyValues, items });
   }
   return out;
 }
@@ -195,6 +177,6 @@ export function projectParquetFile(file: Uint8Array, keep: ReadonlySet<string>, 
   }
   out.set(encoded, body.length);
   new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(body.length + encoded.length, encoded.length, true);
-  out.set(MAGIC, bytes - 4);
+  out.set(PARQUET_MAGIC, bytes - 4);
   return out;
 }

@@ -32,8 +32,8 @@
  */
 import { LakeError } from "../../errors.ts";
 import { crc32 } from "../../util/crc32.ts";
-import { PAGE_TYPE, PARQUET_CODEC, rewriteColumnChunks, withField, type OutputBuffer, type PageInput, type PageOutput } from "./parquet_chunk_rewrite.ts";
-import { thriftField, type ThriftField } from "./thrift_compact.ts";
+import { PAGE_TYPE, PARQUET_CODEC, rewriteColumnChunks, type OutputBuffer, type PageInput, type PageOutput } from "./parquet_chunk_rewrite.ts";
+import { thriftField, withField, type ThriftField } from "./thrift_compact.ts";
 import type { ZstdCodec } from "./zstd_wasm.ts";
 
 /** Java Paimon's default `file.compression.zstd-level`. */

@@ -241,3 +241,21 @@ export function encodeThriftStruct(fields: readonly ThriftField[]): Uint8Array<A
 export function thriftField(fields: readonly ThriftField[], id: number): ThriftValue | undefined {
   return fields.find((f) => f.id === id)?.value;
 }
+
+/** The integer value of field `id` (any integer wire kind; i64 as a number), or undefined. */
+export function thriftInt(fields: readonly ThriftField[], id: number): number | undefined {
+  const v = thriftField(fields, id);
+  if (v === undefined) return undefined;
+  if (v.kind === "i64") return Number(v.value);
+  return v.kind === "i32" || v.kind === "i16" || v.kind === "i8" ? v.value : undefined;
+}
+
+/** `fields` with field `id` replaced by `value` (kept in id order; added when absent, removed when undefined). */
+export function withField(fields: readonly ThriftField[], id: number, value: ThriftValue | undefined): ThriftField[] {
+  const out = fields.filter((f) => f.id !== id);
+  if (value !== undefined) {
+    const at = out.findIndex((f) => f.id > id);
+    out.splice(at < 0 ? out.length : at, 0, { id, value });
+  }
+  return out;
+}

@@ -13,12 +13,12 @@
 import { Bool, Field, Float64, Int32, Int64, List, makeData, RecordBatch, Schema, Struct, Table as ArrowTable, tableToIPC, Utf8 } from "apache-arrow";
 import { assert, describe, listFixtureDir, readFixture, seededRandom, test } from "../../harness.ts";
 import { LakeError, isLakeError } from "../../../src/errors.ts";
-import { PARQUET_CODEC, rewriteColumnChunks, withField } from "../../../src/format/data/parquet_chunk_rewrite.ts";
+import { PARQUET_CODEC, rewriteColumnChunks } from "../../../src/format/data/parquet_chunk_rewrite.ts";
 import { writeBufferDataFile } from "../../../src/format/data/parquet_buffer_writer.ts";
 import { decodeParquetFooter } from "../../../src/format/data/parquet_footer.ts";
 import { checkColumnChunkPages } from "../../../src/format/data/parquet_pages.ts";
 import { compressChunksZstd, decompressZstdChunks } from "../../../src/format/data/parquet_zstd_pages.ts";
-import { thriftField, type ThriftField } from "../../../src/format/data/thrift_compact.ts";
+import { thriftField, withField, type ThriftField } from "../../../src/format/data/thrift_compact.ts";
 import type { ZstdCodec } from "../../../src/format/data/zstd_wasm.ts";
 import { crc32 } from "../../../src/util/crc32.ts";
 import { equalBytes } from "../../../src/util/bytes.ts";
