@@ -17,7 +17,9 @@
  *    function folds with its aggregator (they are stateless apart from first_value, which is a
  *    pick here); result kind +I, sequence number of the last record.
  * When the buffer holds only +I records and every column is a last-pick or a sum, a one-record
- * group folds to exactly itself, so every group is folded without telling them apart.
+ * group folds to exactly itself, so every group is folded without telling them apart, and the
+ * output is built column by column (`foldedOutput`: pick columns share the sort's row arrays,
+ * sums are handed over as they are when every slot holds a group).
  *
  * Invariants: output in key (group) order; columns hold every table field.
  * Imports: spec (row_kind, values types), lsm/write_columns.ts, lsm/write_merge.ts (types and
@@ -37,7 +39,8 @@ export type ObjectMerge = (a: number, b: number) => number | MergedRecord | null
 
 /** What folding one column produced, per slot (or per group for picks). */
 type FoldResult =
-  | { readonly kind: "pick"; readonly rowOf: (g: number, slot: number) => number }
+  /** `rows`: the group's row is `rows[g]` for every group (the array can be shared). */
+  | { readonly kind: "pick"; readonly rowOf: (g: number, slot: number) => number; readonly rows: Int32Array | null }
   | { readonly kind: "sum"; readonly sums: Float64Array; readonly has: Uint8Array | null }
   | { readonly kind: "acc"; readonly acc: readonly Value[] };
 
@@ -81,6 +84,7 @@ export function foldAggregation(
   const state: FoldState = { sorted, slotOf, folded, order: permOrder ? sorted.perm() : null, n, slotCount };
   const fused = fuseSums(rows.stores, columns, state);
   const results = columns.map((column, f) => fused.get(f) ?? foldColumn(rows.stores[f]!, column, state));
+  if (single === null) return foldedOutput(results, groupSlot, lastRows, G, slotCount);
 
   const sources = new Int32Array(G);
   const kinds = new Uint8Array(G);
@@ -133,6 +137,30 @@ export function foldAggregation(
   return { count, sources, records, fields: outputs, kinds: kinds.subarray(0, count) };
 }
 
+/**
+ * The output when every group is folded here (only +I records, see the file header): one row
+ * per group, kind +I, sources the groups' last rows; pick columns reuse their row arrays and
+ * sums are read per group slot (taken as they are when every slot holds a group).
+ */
+function foldedOutput(results: readonly FoldResult[], groupSlot: Int32Array, lastRows: Int32Array, G: number, slotCount: number): MergeOutput {
+  const identity = G === slotCount;
+  const fields = results.map((r): FieldOutput => {
+    if (r.kind === "sum") {
+      if (identity) return { kind: "numbers", data: r.sums, valid: r.has };
+      const { sums, has } = r, data = new Float64Array(G), valid = has === null ? null : new Uint8Array(G);
+      for (let g = 0; g < G; g++) data[g] = sums[groupSlot[g]!]!;
+      if (valid !== null) for (let g = 0; g < G; g++) valid[g] = has![groupSlot[g]!]!;
+      return { kind: "numbers", data, valid };
+    }
+    if (r.kind === "acc") return { kind: "values", values: Array.from(groupSlot, (slot) => r.acc[slot]!) };
+    if (r.rows !== null) return { kind: "rows", rows: r.rows };
+    const out = new Int32Array(G);
+    for (let g = 0; g < G; g++) out[g] = r.rowOf(g, groupSlot[g]!);
+    return { kind: "rows", rows: out };
+  });
+  return { count: G, sources: lastRows, records: [], fields, kinds: new Uint8Array(G) };
+}
+
 function setFolded(out: FieldOutputBuilder, result: FoldResult, o: number, g: number, slot: number): void {
   if (out.kind === "rows" && result.kind === "pick") out.rows[o] = result.rowOf(g, slot);
   else if (out.kind === "numbers" && result.kind === "sum") {
@@ -146,14 +174,14 @@ function foldColumn(store: ColumnStore, column: AggregateColumn, s: FoldState): 
   switch (column.pick) {
     case "last": case "first": {
       const rows = column.pick === "last" ? s.sorted.lastRows() : s.sorted.firstRows();
-      return { kind: "pick", rowOf: (g) => rows[g]! };
+      return { kind: "pick", rowOf: (g) => rows[g]!, rows };
     }
     case "lastNonNull": case "firstNonNull": {
       const rows = column.pick === "lastNonNull" ? s.sorted.lastRows() : s.sorted.firstRows();
-      if (store.nullCount === 0) return { kind: "pick", rowOf: (g) => rows[g]! };
+      if (store.nullCount === 0) return { kind: "pick", rowOf: (g) => rows[g]!, rows };
       const picked = pickNonNull(store, s, column.pick === "lastNonNull");
       // No non-null value: every row of the group is null there; take the last/first one.
-      return { kind: "pick", rowOf: (g, slot) => (picked[slot]! < 0 ? rows[g]! : picked[slot]!) };
+      return { kind: "pick", rowOf: (g, slot) => (picked[slot]! < 0 ? rows[g]! : picked[slot]!), rows: null };
     }
     case "sum": return sumColumn(store, s, column);
     case null: {
@@ -210,11 +238,11 @@ function sumColumn(
 }
 
 /**
- * The `sum` columns without nulls, folded together in arrival order into interleaved
- * accumulators; accumulators start at -0.0, the identity of IEEE addition, so no "has value"
- * flag is needed. Doubles go through `sumDoublesPartitioned`; FLOAT and integer columns are
- * summed row by row (float32 rounding, overflow check). Nothing when the fold runs in sorted
- * order.
+ * The `sum` columns without nulls, folded together in arrival order; accumulators start at
+ * -0.0, the identity of IEEE addition, so no "has value" flag is needed. Doubles go through
+ * `sumDoublesPartitioned` (one accumulator array per column, handed out as the column's sums);
+ * FLOAT and integer columns are summed row by row into interleaved accumulators (float32
+ * rounding, overflow check). Nothing when the fold runs in sorted order.
  */
 function fuseSums(stores: readonly ColumnStore[], columns: readonly AggregateColumn[], s: FoldState): Map<number, FoldResult> {
   const out = new Map<number, FoldResult>();
@@ -223,25 +251,27 @@ function fuseSums(stores: readonly ColumnStore[], columns: readonly AggregateCol
   columns.forEach((c, f) => { if (c.pick === "sum" && stores[f]!.nullCount === 0) picked.push(f); });
   if (picked.length === 0) return out;
   const k = picked.length, S = s.slotCount, n = s.n;
-  const acc = new Float64Array(S * k).fill(-0);
   const chunkOf = picked.map((f) => stores[f]!.chunks as Float64Array[]);
   const specs = picked.map((f) => columns[f] as Extract<AggregateColumn, { pick: "sum" }>);
   if (specs.every((c) => !c.float32 && c.range === null)) {
     // Doubles: every slot is summed (slots not folded here are not read back).
-    sumDoublesPartitioned(chunkOf, s.slotOf, n, k, acc);
-  } else {
-    const { slotOf, folded } = s;
-    for (let row = 0; row < n; row++) {
-      const slot = slotOf[row]!;
-      if (folded[slot] === 0) continue;
-      const c = row >>> CHUNK_SHIFT, r = row & CHUNK_MASK;
-      for (let j = 0; j < k; j++) {
-        const spec = specs[j]!, v = chunkOf[j]![c]![r]!, at = slot * k + j;
-        const next = acc[at]! + v;
-        if (spec.float32) acc[at] = Math.fround(next);
-        else if (spec.range !== null && (next < spec.range[0] || next > spec.range[1])) spec.aggregator.agg(acc[at]!, v); // throws
-        else acc[at] = next;
-      }
+    const accs = picked.map(() => new Float64Array(S).fill(-0));
+    sumDoublesPartitioned(chunkOf, s.slotOf, n, accs);
+    picked.forEach((f, j) => out.set(f, { kind: "sum", sums: accs[j]!, has: null }));
+    return out;
+  }
+  const acc = new Float64Array(S * k).fill(-0);
+  const { slotOf, folded } = s;
+  for (let row = 0; row < n; row++) {
+    const slot = slotOf[row]!;
+    if (folded[slot] === 0) continue;
+    const c = row >>> CHUNK_SHIFT, r = row & CHUNK_MASK;
+    for (let j = 0; j < k; j++) {
+      const spec = specs[j]!, v = chunkOf[j]![c]![r]!, at = slot * k + j;
+      const next = acc[at]! + v;
+      if (spec.float32) acc[at] = Math.fround(next);
+      else if (spec.range !== null && (next < spec.range[0] || next > spec.range[1])) spec.aggregator.agg(acc[at]!, v); // throws
+      else acc[at] = next;
     }
   }
   picked.forEach((f, j) => {
@@ -261,16 +291,17 @@ const SUM_PARTITION_BYTES_LOG2 = 17;
 const SUM_BLOCK_ROWS = 1 << 20;
 
 /**
- * Adds k double columns into `acc[slot * k + j]` keeping arrival order within each slot: each
+ * Adds k double columns into `accs[j][slot]` keeping arrival order within each slot: each
  * block of rows is first scattered by slot range into cache-sized partitions (sequential
  * writes, the k values of a row side by side), then one pass adds them to the accumulators,
  * which stay in cache, instead of one random accumulator access per row over the whole slot
  * range. The additions per slot happen in arrival order, so the sums are exactly those of a
  * row-by-row fold.
  */
-function sumDoublesPartitioned(chunkOf: readonly (readonly Float64Array[])[], slotOf: Int32Array, n: number, k: number, acc: Float64Array): void {
+function sumDoublesPartitioned(chunkOf: readonly (readonly Float64Array[])[], slotOf: Int32Array, n: number, accs: readonly Float64Array[]): void {
+  const k = accs.length;
   const shift = Math.max(8, SUM_PARTITION_BYTES_LOG2 - 3 - Math.ceil(Math.log2(k)));
-  const parts = ((acc.length / k) >>> shift) + 1;
+  const parts = (accs[0]!.length >>> shift) + 1;
   const block = Math.min(n, SUM_BLOCK_ROWS);
   const ps = new Int32Array(block);
   const pv = new Float64Array(block * k);
@@ -301,16 +332,17 @@ function sumDoublesPartitioned(chunkOf: readonly (readonly Float64Array[])[], sl
       }
     }
     if (k === 2) {
+      const a0 = accs[0]!, a1 = accs[1]!;
       for (let at = 0; at < m; at++) {
-        const i = ps[at]! * 2;
-        acc[i] = acc[i]! + pv[2 * at]!;
-        acc[i + 1] = acc[i + 1]! + pv[2 * at + 1]!;
+        const slot = ps[at]!;
+        a0[slot] = a0[slot]! + pv[2 * at]!;
+        a1[slot] = a1[slot]! + pv[2 * at + 1]!;
       }
       continue;
     }
     for (let at = 0; at < m; at++) {
-      const i = ps[at]! * k;
-      for (let j = 0; j < k; j++) acc[i + j] = acc[i + j]! + pv[at * k + j]!;
+      const slot = ps[at]!;
+      for (let j = 0; j < k; j++) accs[j]![slot] = accs[j]![slot]! + pv[at * k + j]!;
     }
   }
 }

@@ -188,8 +188,12 @@ export function outputBuffers(
     const b = new ColumnBuilder(type, count);
     if (type.root === "DOUBLE") {
       const dst = new Float64Array(b.data.buffer);
+      if (source.valid === null) {
+        dst.set(source.data.subarray(0, count));
+        return b.build();
+      }
       for (let o = 0; o < count; o++) {
-        if (source.valid !== null && source.valid[o] === 0) b.setNull(o);
+        if (source.valid[o] === 0) b.setNull(o);
         else dst[o] = source.data[o]!;
       }
       return b.build();

@@ -215,14 +215,17 @@ describe("write buffer", () => {
   test("aggregation: double sums over a key range of many cache partitions equal the row-by-row fold (1, 2 and 3 columns)", async () => {
     // 120,000 keys span dozens of the partitioned sum's slot ranges; the additions must still
     // happen per key in arrival order (doubles: the order changes the bits of the result).
-    for (const k of [1, 2, 3]) {
+    // With gaps in the key range (random keys) and without (every key present: the sums are
+    // handed to the output as they are).
+    for (const [k, everyKey] of [[1, false], [2, false], [3, false], [1, true], [2, true]] as const) {
       const names = ["a", "b", "c"].slice(0, k);
       const options: Record<string, string> = { "merge-engine": "aggregation" };
       for (const n of names) options[`fields.${n}.aggregate-function`] = "sum";
       const schema = pkSchema([field(0, "k", NN("INT")), ...names.map((n, i) => field(i + 1, n, NN("DOUBLE")))], ["k"], options);
       const rnd = seededRandom(4099 * k);
-      const rows: InRow[] = Array.from({ length: 200_000 }, () => ({
-        kind: RowKind.INSERT, values: [int(rnd, 120_000), ...names.map(() => (rnd() - 0.5) * 10 ** int(rnd, 12))],
+      const rows: InRow[] = Array.from({ length: 200_000 }, (_, i) => ({
+        kind: RowKind.INSERT,
+        values: [everyKey && i < 120_000 ? (i * 7919) % 120_000 : int(rnd, 120_000), ...names.map(() => (rnd() - 0.5) * 10 ** int(rnd, 12))],
       }));
       const buffer = await bufferOf(schema, 0n);
       for (let at = 0; at < rows.length; at += 50_000) buffer.append(batchOf(schema, rows.slice(at, at + 50_000), true), null, 0, Math.min(50_000, rows.length - at));
@@ -234,6 +237,8 @@ describe("write buffer", () => {
       }
       const drained = flushRecords(schema, buffer.drain()!.rows);
       assert.equal(drained.length, sums.size, `${k} columns: one row per key`);
+      if (everyKey) assert.equal(sums.size, 120_000);
+      else assert.ok(sums.size < 120_000, "the random keys leave gaps");
       let mismatches = 0;
       for (const rec of drained) {
         const want = sums.get(rec.values[0] as number)!;
