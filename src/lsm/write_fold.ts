@@ -22,7 +22,7 @@
  * sums are handed over as they are when every slot holds a group).
  *
  * Invariants: output in key (group) order; columns hold every table field.
- * Imports: spec (row_kind, values types), lsm/write_columns.ts, lsm/write_merge.ts (types and
+ * Imports: util/assert.ts, spec (row_kind, values types), lsm/write_columns.ts, lsm/write_merge.ts (types and
  * object merge). Mirrors `AggregateMergeFunction`:
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/mergetree/compact/aggregate/AggregateMergeFunction.java
  */
@@ -33,6 +33,7 @@ import type { FieldAggregator } from "./merge_function/aggregators/field_aggrega
 import type { AggregateColumn, MergedRecord, MergeOutput, MergeRows } from "./write_merge.ts";
 import type { FieldOutput } from "./write_output.ts";
 import type { WriteSortResult } from "./write_sort.ts";
+import { unreachable } from "../util/assert.ts";
 
 /** Merges a group with retracts through the merge function (write_merge.ts): positions [a, b). */
 export type ObjectMerge = (a: number, b: number) => number | MergedRecord | null;
@@ -152,7 +153,8 @@ function foldedOutput(results: readonly FoldResult[], groupSlot: Int32Array, las
       if (valid !== null) for (let g = 0; g < G; g++) valid[g] = has![groupSlot[g]!]!;
       return { kind: "numbers", data, valid };
     }
-    if (r.kind === "acc") return { kind: "values", values: Array.from(groupSlot, (slot) => r.acc[slot]!) };
+    // Every group folds here only when every column is a last-pick or a sum (no accumulator).
+    if (r.kind === "acc") unreachable("write fold: an accumulator column in a fold of every group");
     if (r.rows !== null) return { kind: "rows", rows: r.rows };
     const out = new Int32Array(G);
     for (let g = 0; g < G; g++) out[g] = r.rowOf(g, groupSlot[g]!);
