@@ -17,13 +17,13 @@
  */
 
 /** Bump on any change to exports, region ids, region size rules or the run table. */
-export const ABI_VERSION: i32 = 2;
+export const ABI_VERSION: i32 = 3;
 
-/** Key bytes: sort input, merge windows, search table; or u64 sort input / u64 search table. */
+/** Key bytes: sort input, merge windows, search table; or u64 sort input / u64 search table; or slot-sum values. */
 export const REGION_KEYS_A: i32 = 0;
 /** u32 offsets for KEYS_A: rows + RUNS_MAX + 1 entries. */
 export const REGION_OFFS_A: i32 = 1;
-/** Probe key bytes for search; or u64 probes. */
+/** Probe key bytes for search; or u64 probes; or slot-sum accumulators. */
 export const REGION_KEYS_B: i32 = 2;
 /** u32 offsets for KEYS_B: rows + 1 entries. */
 export const REGION_OFFS_B: i32 = 3;
@@ -31,7 +31,7 @@ export const REGION_OFFS_B: i32 = 3;
 export const REGION_U64_A: i32 = 4;
 /** u64 × rows: sort scratch words. */
 export const REGION_U64_B: i32 = 5;
-/** u32 × rows: permutation out / merge run out / search index out / bloom filter words. */
+/** u32 × rows: permutation out / merge run out / search index out / bloom filter words / slot-sum slots. */
 export const REGION_U32_A: i32 = 6;
 /** u32 × rows: merge row out / probe order. */
 export const REGION_U32_B: i32 = 7;

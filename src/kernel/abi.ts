@@ -13,7 +13,7 @@
 import { assert } from "../util/assert.ts";
 
 /** The ABI this TypeScript side speaks; must equal the module's exported ABI_VERSION. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 /** Region ids (see assembly/abi.ts for the role and size rule of each). */
 export const REGION = {
@@ -69,11 +69,12 @@ export interface KernelExports {
   lowerBound(n: number, p: number): number;
   lowerBoundU64(n: number, p: number): number;
   bloomBuildU64(count: number, blocks: number, minHi: number, minLo: number, scale: number, first: number): number;
+  sumF64BySlot(n: number, k: number, lo: number, window: number): number;
 }
 
 const FUNCTION_EXPORTS = [
   "layout", "regionOffset", "regionBytes", "sortKeys", "sortU64", "mergeRuns", "lowerBound",
-  "lowerBoundU64", "bloomBuildU64",
+  "lowerBoundU64", "bloomBuildU64", "sumF64BySlot",
 ] as const;
 
 function globalValue(exports: WebAssembly.Exports, name: string): number {

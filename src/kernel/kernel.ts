@@ -12,7 +12,8 @@
  *
  * Invariants: region offsets are read back from the module (`>>> 0`), never computed here.
  * Imports: util/assert.ts, errors.ts, kernel/abi.ts, kernel/reference.ts (types, key helpers),
- * kernel/reference_bloom.ts (bloom types).
+ * kernel/reference_bloom.ts (bloom types), kernel/reference_sum.ts (slot-sum checks),
+ * kernel/batches.ts (batch planning).
  * Mirrors no Java class.
  */
 
@@ -26,6 +27,8 @@ import {
 } from "./reference.ts";
 import type { ByteKeys, KeyKernel, MergeOptions, MergeResult, SearchResult } from "./reference.ts";
 import type { BloomKernel, BloomU64Options, BloomU64Result } from "./reference_bloom.ts";
+import { assertShape, assertSlotsInRange, type SlotSumKernel } from "./reference_sum.ts";
+import { gatherKeys, planBatches, u64AsKeys } from "./batches.ts";
 
 /** Default rows per kernel call: 8 Mi rows keeps a 5 M-row sort in one call (≈ 33 B of regions per row). */
 export const KERNEL_BATCH_ROWS_MAX = 1 << 23;
@@ -42,39 +45,8 @@ export interface KernelLimits {
   readonly batchBytesMax: number;
 }
 
-/** [start, end) row ranges of `keys`, each within the limits (at least one row each). */
-function planBatches(keys: ByteKeys, from: number, to: number, rowsMax: number, bytesMax: number): number[] {
-  const o = keys.offsets;
-  const cuts = [from];
-  let start = from;
-  for (let i = from; i < to; i++) {
-    if (i > start && (i - start >= rowsMax || o[i + 1]! - o[start]! > bytesMax)) { cuts.push(i); start = i; }
-  }
-  if (to > from) cuts.push(to);
-  return cuts;
-}
-
-/** Copies keys `ids` of `keys` into fresh contiguous ByteKeys. */
-function gatherKeys(keys: ByteKeys, ids: ArrayLike<number>): ByteKeys {
-  const o = keys.offsets;
-  const offsets = new Uint32Array(ids.length + 1);
-  for (let j = 0; j < ids.length; j++) offsets[j + 1] = offsets[j]! + o[ids[j]! + 1]! - o[ids[j]!]!;
-  const bytes = new Uint8Array(offsets[ids.length]!);
-  for (let j = 0; j < ids.length; j++) bytes.set(keys.bytes.subarray(o[ids[j]!]!, o[ids[j]! + 1]!), offsets[j]!);
-  return { bytes, offsets };
-}
-
-/** Big-endian 8-byte ByteKeys of u64 values (used only on the over-a-batch path). */
-function u64AsKeys(values: BigUint64Array): ByteKeys {
-  const bytes = new Uint8Array(values.length * 8);
-  const view = new DataView(bytes.buffer);
-  const offsets = new Uint32Array(values.length + 1);
-  for (let i = 0; i < values.length; i++) { view.setBigUint64(i * 8, values[i]!, false); offsets[i + 1] = (i + 1) * 8; }
-  return { bytes, offsets };
-}
-
 /** The WebAssembly implementation of `KeyKernel`. Not re-entrant; one call at a time. */
-export class WasmKernel implements KeyKernel, BloomKernel {
+export class WasmKernel implements KeyKernel, BloomKernel, SlotSumKernel {
   readonly kind = "wasm" as const;
   private readonly x: KernelExports;
   private readonly rowsMax: number;
@@ -84,6 +56,7 @@ export class WasmKernel implements KeyKernel, BloomKernel {
   private u8 = new Uint8Array(0);
   private u32 = new Uint32Array(0);
   private u64 = new BigUint64Array(0);
+  private f64 = new Float64Array(0);
   private rowsCap = 0;
   private bytesACap = 0;
   private bytesBCap = 0;
@@ -122,6 +95,7 @@ export class WasmKernel implements KeyKernel, BloomKernel {
       this.u8 = new Uint8Array(buffer);
       this.u32 = new Uint32Array(buffer);
       this.u64 = new BigUint64Array(buffer);
+      this.f64 = new Float64Array(buffer);
     }
   }
 
@@ -400,6 +374,52 @@ export class WasmKernel implements KeyKernel, BloomKernel {
     if (scale > 0 && run(scale) > options.blockKeysMax) scale = 0;
     if (scale === 0) run(0);
     return { filter: this.u32Out(REGION.U32_A, filterWords), scale };
+  }
+
+  /**
+   * The WASM form of `sumF64BySlotTwin` (reference_sum.ts), same sums. The accumulators of a
+   * window of slots live in KEYS_B (one window holds every slot unless the accumulators exceed
+   * `batchBytesMax`; each further window reads every row again); rows stream through U32_A
+   * (slots) and KEYS_A (values, column by column) a segment at a time, at most `batchRowsMax`
+   * rows and `batchBytesMax` value bytes per call.
+   */
+  sumF64BySlot(slotOf: Int32Array, columns: readonly (readonly Float64Array[])[], segmentShift: number, slotCount: number): Float64Array[] {
+    assertShape(segmentShift, slotCount);
+    const k = columns.length, n = slotOf.length;
+    if (k === 0 || n === 0 || slotCount === 0) {
+      if (n > 0) assertSlotsInRange(slotOf, slotCount);
+      return columns.map(() => new Float64Array(slotCount).fill(-0));
+    }
+    const segmentRows = 2 ** segmentShift;
+    const step = Math.max(1, Math.min(this.rowsMax, Math.floor(this.bytesMax / (8 * k)), segmentRows, n));
+    const window = Math.max(1, Math.min(slotCount, Math.floor(this.bytesMax / (8 * k))));
+    this.ensure(step, step * 8 * k, window * 8 * k);
+    const slotsAt = this.reg[REGION.U32_A]! >>> 2, valuesAt = this.reg[REGION.KEYS_A]! >>> 3, accAt = this.reg[REGION.KEYS_B]! >>> 3;
+    const slots = new Int32Array(this.u32.buffer);
+    const out: Float64Array[] = [];
+    let added = 0;
+    for (let lo = 0; lo < slotCount; lo += window) {
+      const w = Math.min(window, slotCount - lo); // slots of this window (a slot past slotCount is in none)
+      this.f64.fill(-0, accAt, accAt + w * k);
+      for (let from = 0, to = 0; from < n; from = to) {
+        // A call stays within one segment: its rows are contiguous in every column.
+        const c = Math.floor(from / segmentRows), r = from - c * segmentRows;
+        to = Math.min(n, from + step, (c + 1) * segmentRows);
+        const m = to - from;
+        slots.set(slotOf.subarray(from, to), slotsAt);
+        for (let j = 0; j < k; j++) this.f64.set(columns[j]![c]!.subarray(r, r + m), valuesAt + j * m);
+        added += this.x.sumF64BySlot(m, k, lo, w) >>> 0;
+        this.checkBuffer();
+      }
+      for (let j = 0; j < k; j++) {
+        const sums = this.f64.subarray(accAt + j * w, accAt + j * w + w);
+        if (lo === 0 && w === slotCount) out.push(sums.slice());
+        else (out[j] ??= new Float64Array(slotCount)).set(sums, lo);
+      }
+    }
+    if (added !== n) assertSlotsInRange(slotOf, slotCount);
+    assert(added === n, `kernel slot sum: ${added} of ${n} rows added`);
+    return out;
   }
 
   private searchU64Segment(table: BigUint64Array, probes: BigUint64Array): SearchResult {

@@ -142,7 +142,7 @@ export class WriteBuffer {
         stores: this.#stores, kindAt: this.#kindAt, sequenceAt: this.#sequenceAt, keyFieldIndexes, retractRowCount: this.#retractCount,
         updateAfterRowCount: this.#updateAfterCount,
       };
-      const merged = mergeWriteGroups(mergeRows, sorted, sequenceFieldIndexes.length > 0, this.#config.merge);
+      const merged = mergeWriteGroups(mergeRows, sorted, sequenceFieldIndexes.length > 0, this.#config.merge, this.#config.kernel);
       const rows = this.#output(merged);
       const changelog = options.changelog === true
         ? this.#output({ count: n, sources: new Int32Array(sorted.perm().buffer, sorted.perm().byteOffset, n), records: [] })

@@ -5,8 +5,8 @@
  * into per-group accumulators, instead of visiting each group's rows at random.
  *
  * Accumulators are indexed by "slot" (write_sort.ts `slots()`: key - min on the dense path, so
- * no per-row group lookup); double sums are partitioned by slot range first so that their
- * accumulators stay in cache (see `sumDoublesPartitioned`).
+ * no per-row group lookup); double sums without nulls go to the kernel (`sumF64BySlot`, WASM,
+ * with a plain-TypeScript twin), which adds every row into its slot's accumulators.
  * Same results as `ReducerMergeFunctionWrapper(AggregateMergeFunction)` (write_merge.ts header):
  *  - one-record groups: the record unchanged (its own row kind);
  *  - groups holding a -U/-D: the merge function itself (KeyValue objects);
@@ -22,18 +22,19 @@
  * sums are handed over as they are when every slot holds a group).
  *
  * Invariants: output in key (group) order; columns hold every table field.
- * Imports: util/assert.ts, spec (row_kind, values types), lsm/write_columns.ts, lsm/write_merge.ts (types and
- * object merge). Mirrors `AggregateMergeFunction`:
+ * Imports: util/assert.ts, kernel/reference_sum.ts, spec (row_kind, values types),
+ * lsm/write_columns.ts, lsm/write_merge.ts (types and object merge). Mirrors `AggregateMergeFunction`:
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/mergetree/compact/aggregate/AggregateMergeFunction.java
  */
 import { isRetract, type RowKind } from "../spec/row_kind.ts";
 import type { Value } from "../spec/values.ts";
-import { CHUNK_MASK, CHUNK_ROWS, CHUNK_SHIFT, type ColumnStore } from "./write_columns.ts";
+import { CHUNK_MASK, CHUNK_SHIFT, type ColumnStore } from "./write_columns.ts";
 import type { FieldAggregator } from "./merge_function/aggregators/field_aggregator.ts";
 import type { AggregateColumn, MergedRecord, MergeOutput, MergeRows } from "./write_merge.ts";
 import type { FieldOutput } from "./write_output.ts";
 import type { WriteSortResult } from "./write_sort.ts";
 import { unreachable } from "../util/assert.ts";
+import { sumF64BySlot } from "../kernel/reference_sum.ts";
 
 /** Merges a group with retracts through the merge function (write_merge.ts): positions [a, b). */
 export type ObjectMerge = (a: number, b: number) => number | MergedRecord | null;
@@ -64,10 +65,12 @@ type FieldOutputBuilder =
 
 /**
  * Folds every group (see the file header). `permOrder`: fold in sorted order (sequence
- * fields decide the merge order) instead of arrival order.
+ * fields decide the merge order) instead of arrival order. `kernel`: the write buffer's key
+ * kernel (its WASM form sums double columns; see kernel/reference_sum.ts).
  */
 export function foldAggregation(
   rows: MergeRows, sorted: WriteSortResult, permOrder: boolean, columns: readonly AggregateColumn[], objectMerge: ObjectMerge,
+  kernel: object,
 ): MergeOutput {
   const G = sorted.groupCount;
   const { slotOf, groupSlot, slotCount } = sorted.slots();
@@ -83,7 +86,7 @@ export function foldAggregation(
   else for (let g = 0; g < G; g++) if (single[g] !== lastRows[g]) folded[groupSlot[g]!] = 1;
   if (rows.retractRowCount > 0) for (let i = 0; i < n; i++) if (isRetract(rows.kindAt(i) as RowKind)) folded[slotOf[i]!] = 0;
   const state: FoldState = { sorted, slotOf, folded, order: permOrder ? sorted.perm() : null, n, slotCount };
-  const fused = fuseSums(rows.stores, columns, state);
+  const fused = fuseSums(rows.stores, columns, state, kernel);
   const results = columns.map((column, f) => fused.get(f) ?? foldColumn(rows.stores[f]!, column, state));
   if (single === null) return foldedOutput(results, groupSlot, lastRows, G, slotCount);
 
@@ -242,11 +245,12 @@ function sumColumn(
 /**
  * The `sum` columns without nulls, folded together in arrival order; accumulators start at
  * -0.0, the identity of IEEE addition, so no "has value" flag is needed. Doubles go through
- * `sumDoublesPartitioned` (one accumulator array per column, handed out as the column's sums);
+ * the kernel's `sumF64BySlot` (kernel/reference_sum.ts; one array per column, handed out as the
+ * column's sums);
  * FLOAT and integer columns are summed row by row into interleaved accumulators (float32
  * rounding, overflow check). Nothing when the fold runs in sorted order.
  */
-function fuseSums(stores: readonly ColumnStore[], columns: readonly AggregateColumn[], s: FoldState): Map<number, FoldResult> {
+function fuseSums(stores: readonly ColumnStore[], columns: readonly AggregateColumn[], s: FoldState, kernel: object): Map<number, FoldResult> {
   const out = new Map<number, FoldResult>();
   if (s.order !== null) return out;
   const picked: number[] = [];
@@ -257,8 +261,7 @@ function fuseSums(stores: readonly ColumnStore[], columns: readonly AggregateCol
   const specs = picked.map((f) => columns[f] as Extract<AggregateColumn, { pick: "sum" }>);
   if (specs.every((c) => !c.float32 && c.range === null)) {
     // Doubles: every slot is summed (slots not folded here are not read back).
-    const accs = picked.map(() => new Float64Array(S).fill(-0));
-    sumDoublesPartitioned(chunkOf, s.slotOf, n, accs);
+    const accs = sumF64BySlot(kernel, s.slotOf, chunkOf, CHUNK_SHIFT, S);
     picked.forEach((f, j) => out.set(f, { kind: "sum", sums: accs[j]!, has: null }));
     return out;
   }
@@ -282,69 +285,4 @@ function fuseSums(stores: readonly ColumnStore[], columns: readonly AggregateCol
     out.set(f, { kind: "sum", sums, has: null });
   });
   return out;
-}
-
-/**
- * Accumulator bytes per partition of the partitioned sum (2^17 = 128 KiB, an L2-sized share):
- * a partition covers `2^17 / (8 k)` slots, rounded down to a power of two.
- */
-const SUM_PARTITION_BYTES_LOG2 = 17;
-/** Rows partitioned at a time (bounds the temporary buffers to ~20 MB for two columns). */
-const SUM_BLOCK_ROWS = 1 << 20;
-
-/**
- * Adds k double columns into `accs[j][slot]` keeping arrival order within each slot: each
- * block of rows is first scattered by slot range into cache-sized partitions (sequential
- * writes, the k values of a row side by side), then one pass adds them to the accumulators,
- * which stay in cache, instead of one random accumulator access per row over the whole slot
- * range. The additions per slot happen in arrival order, so the sums are exactly those of a
- * row-by-row fold.
- */
-function sumDoublesPartitioned(chunkOf: readonly (readonly Float64Array[])[], slotOf: Int32Array, n: number, accs: readonly Float64Array[]): void {
-  const k = accs.length;
-  const shift = Math.max(8, SUM_PARTITION_BYTES_LOG2 - 3 - Math.ceil(Math.log2(k)));
-  const parts = (accs[0]!.length >>> shift) + 1;
-  const block = Math.min(n, SUM_BLOCK_ROWS);
-  const ps = new Int32Array(block);
-  const pv = new Float64Array(block * k);
-  const counts = new Int32Array(parts + 1);
-  for (let from = 0; from < n; from += block) {
-    const to = Math.min(n, from + block), m = to - from;
-    counts.fill(0);
-    for (let row = from; row < to; row++) counts[(slotOf[row]! >>> shift) + 1]!++;
-    for (let p = 0; p < parts; p++) counts[p + 1] = counts[p + 1]! + counts[p]!;
-    const cursor = counts.slice(0, parts);
-    for (let base = from; base < to; base += CHUNK_ROWS - (base & CHUNK_MASK)) {
-      const c = base >>> CHUNK_SHIFT, end = Math.min(to, (c + 1) << CHUNK_SHIFT);
-      const src = chunkOf.map((chunks) => chunks[c]!);
-      if (k === 2) {
-        const s0 = src[0]!, s1 = src[1]!;
-        for (let row = base; row < end; row++) {
-          const slot = slotOf[row]!, at = cursor[slot >>> shift]!++, r = row & CHUNK_MASK;
-          ps[at] = slot;
-          pv[2 * at] = s0[r]!;
-          pv[2 * at + 1] = s1[r]!;
-        }
-        continue;
-      }
-      for (let row = base; row < end; row++) {
-        const slot = slotOf[row]!, at = cursor[slot >>> shift]!++, r = row & CHUNK_MASK;
-        ps[at] = slot;
-        for (let j = 0; j < k; j++) pv[at * k + j] = src[j]![r]!;
-      }
-    }
-    if (k === 2) {
-      const a0 = accs[0]!, a1 = accs[1]!;
-      for (let at = 0; at < m; at++) {
-        const slot = ps[at]!;
-        a0[slot] = a0[slot]! + pv[2 * at]!;
-        a1[slot] = a1[slot]! + pv[2 * at + 1]!;
-      }
-      continue;
-    }
-    for (let at = 0; at < m; at++) {
-      const slot = ps[at]!;
-      for (let j = 0; j < k; j++) accs[j]![slot] = accs[j]![slot]! + pv[at * k + j]!;
-    }
-  }
 }

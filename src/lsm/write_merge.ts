@@ -124,16 +124,18 @@ export function createWriteMergeConfig(
 
 /**
  * Merges the sorted groups (see the file header). `permOrder`: `sequence.field` decides the
- * order within a key (arrival order is then not the merge order). Throws the merge function's
- * LakeErrors.
+ * order within a key (arrival order is then not the merge order). `kernel`: the key kernel
+ * (the aggregation fold sums double columns with it). Throws the merge function's LakeErrors.
  */
-export function mergeWriteGroups(rows: MergeRows, sorted: WriteSortResult, permOrder: boolean, config: WriteMergeConfig): MergeOutput {
+export function mergeWriteGroups(
+  rows: MergeRows, sorted: WriteSortResult, permOrder: boolean, config: WriteMergeConfig, kernel: object,
+): MergeOutput {
   let objectMerge: ReducerMergeFunction | null = null;
   const mergeObjects = (a: number, b: number): number | MergedRecord | null => {
     objectMerge ??= new ReducerMergeFunction(config.factory.create());
     return mergeWithObjects(rows, sorted.perm(), a, b, objectMerge);
   };
-  if (config.aggregation !== null) return foldAggregation(rows, sorted, permOrder, config.aggregation, mergeObjects);
+  if (config.aggregation !== null) return foldAggregation(rows, sorted, permOrder, config.aggregation, mergeObjects, kernel);
   const groupCount = sorted.groupCount;
   const lastRows = sorted.lastRows();
   if (config.engine === MergeEngine.DEDUPLICATE && !config.ignoreDelete) {
