@@ -24,7 +24,9 @@
  * parquet-wasm's memory (it grows to the largest row group written and never shrinks) is shown
  * beside it.
  * Rates are wall clock; "rows per cpu-second" divides by the process's CPU time instead.
- * `--quick` divides the sizes by 10. Rounds: 1 warm-up, then min(--rounds, 3), median reported.
+ * `--quick` divides the sizes by 10. Rounds: 1 warm-up, then min(--rounds, 3), median reported;
+ * the dedup/agg pair runs PAIR_ROUNDS rounds (when --rounds >= 3) and also reports the median of
+ * its per-round ratios (each round's two runs are neighbours in time).
  * Checks: each round's committed table holds the expected distinct key count (dedup), or the
  * run throws.
  *
@@ -49,6 +51,8 @@ import { utf8Encode } from "../src/util/bytes.ts";
 import { rng } from "./data.ts";
 import type { BenchOptions, Measurement } from "./harness.ts";
 
+/** Timed rounds of the dedup/agg pair, whose rates are compared (when --rounds is 3 or more). */
+const PAIR_ROUNDS = 5;
 /** Rows per Arrow batch handed to `write`. */
 const BATCH_ROWS = 100_000;
 const MB = 1024 * 1024;
@@ -306,7 +310,9 @@ async function narrowCases(want: ReadonlySet<IngestCase>, n: number, keySpace: n
   const agg: Workload = {
     ...dedup, name: "agg", options: { "merge-engine": "aggregation", "fields.a.aggregate-function": "sum", "fields.b.aggregate-function": "sum" },
   };
-  const measured = want.has("b") ? await measureInterleaved([dedup, agg], rounds, parent) : [await measure(dedup, rounds, parent)];
+  // A compared pair gets PAIR_ROUNDS rounds (single runs on this kind of machine vary by +-10 %).
+  const pairRounds = rounds >= 3 ? PAIR_ROUNDS : rounds;
+  const measured = want.has("b") ? await measureInterleaved([dedup, agg], pairRounds, parent) : [await measure(dedup, rounds, parent)];
   const a = measured[0]!, b = measured[1] ?? null;
   dedup.batches.length = 0;
   const peerRows = 1_000_000 / scale;
@@ -321,8 +327,13 @@ async function narrowCases(want: ReadonlySet<IngestCase>, n: number, keySpace: n
   if (b === null) return;
   out.push({
     workload: "ingest", metric: "aggregation (sum) 5M upserts / 1M keys (target >= 0.9x dedup)", value: b.rate, unit: "rows/s",
-    peers: { dedup: a.rate }, ratios: { dedup: Math.round((b.rate / a.rate) * 100) / 100, "dedup by cpu": Math.round((b.cpuRate / a.cpuRate) * 100) / 100 },
-    scale: { rows: n, keys: keySpace, ...memoryScale(b.runs, 256 * MB, b.cpuRate) },
+    peers: { dedup: a.rate }, ratios: { dedup: Math.round((b.rate / a.rate) * 100) / 100 },
+    scale: {
+      rows: n, keys: keySpace, rounds: pairRounds,
+      "ratio to dedup, median of per-round ratios": Math.round(median(a.runs.slice(1).map((x, r) => x.ms / b.runs[r + 1]!.ms)) * 100) / 100,
+      "ratio to dedup by cpu": Math.round((b.cpuRate / a.cpuRate) * 100) / 100,
+      ...memoryScale(b.runs, 256 * MB, b.cpuRate),
+    },
   });
 }
 

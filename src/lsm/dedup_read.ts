@@ -7,7 +7,8 @@
  * needed fields carry the read schema's ids and exact types (no casts), flat types the fast
  * reader serves, no deletion vectors. At run time it returns null — the caller then reads the
  * bucket with the general path — when a column is missing under its exact name or decodes to an
- * unexpected Arrow layout, or when a file's keys are not ascending.
+ * unexpected Arrow layout, when a file's keys are not ascending, or when a forced strategy
+ * (`strategy`, "concat" for other merge engines) does not apply.
  *
  * Invariants: a file's byte size, row count, `_SEQUENCE_NUMBER` (no nulls) and `_VALUE_KIND`
  * (0..3, no nulls) are checked as the general reader checks them (LakeError("corruption")
@@ -24,7 +25,7 @@ import type { TableSchema } from "../spec/schema.ts";
 import type { ColumnBuffers } from "../format/data/column_buffers.ts";
 import { SEQUENCE_NUMBER_COLUMN, VALUE_KIND_COLUMN } from "../format/data/data_file_reader.ts";
 import { readParquetBuffers, type BufferColumnRequest, type ParquetReadModule } from "../format/data/parquet_arrow_reader.ts";
-import { dedupMergeRuns, type DedupRun, type DedupSelection } from "./dedup_merge.ts";
+import { dedupMergeRuns, type DedupRun, type DedupSelection, type DedupStrategy } from "./dedup_merge.ts";
 
 /** One data file of the bucket, fetched. */
 export interface DedupFile {
@@ -47,6 +48,11 @@ export interface DedupReadOptions {
   /** Trimmed primary-key fields of the read schema, in primary-key order. */
   readonly keyFields: readonly DataField[];
   readonly ignoreDelete: boolean;
+  /**
+   * Only this strategy (dedup_merge.ts), else null. "concat" serves other merge engines: when
+   * every key has one record, every engine returns it unchanged.
+   */
+  readonly strategy?: DedupStrategy;
 }
 
 /** The bucket's winners and, per file, the output columns to gather them from. */
@@ -122,6 +128,7 @@ export async function readDedupBucket(files: readonly DedupFile[], options: Dedu
     kernel: options.kernel,
     keyTypes: options.keyFields.map((f) => f.type),
     ignoreDelete: options.ignoreDelete,
+    ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
   });
   return selection === null ? null : { selection, columns };
 }

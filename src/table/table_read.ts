@@ -16,7 +16,9 @@
  * compacted bucket is, concatenates the files' columns: no merge, no gather). It serves a read
  * when `fastReadBlocker` finds no blocker:
  * a deduplicate primary-key table without `sequence.field` and without the lookup wrapper
- * (changelog-producer=lookup, deletion vectors, force-lookup), no filter, parquet-wasm loaded,
+ * (changelog-producer=lookup, deletion vectors, force-lookup), or a table with another merge
+ * engine whose every split is one sorted run of adds (see `oneRunBlocker`; only the concat
+ * strategy serves it, as every key has one record), no filter, parquet-wasm loaded,
  * flat column types the fast Parquet reader serves, and per split: Parquet files only, no
  * deletion vectors, no external paths, every file written with the read fields' ids and exact
  * types (no casts). It also steps aside at run time (null) when a file decodes to an unexpected
@@ -236,15 +238,36 @@ function fileBlocker(options: SplitReadOptions, split: DataSplit, file: DataFile
 }
 
 /**
+ * Why a split of a table with another merge engine than deduplicate is not known, from its
+ * manifest entries, to be one sorted run of adds (one file, or files at one level above 0,
+ * which never overlap; no file counting deleted rows), or null when it is. Only then does every
+ * key hold one record, which the merge function returns unchanged (Java
+ * `ReducerMergeFunctionWrapper`): the rows are the files' rows and no merge is needed.
+ */
+function oneRunBlocker(split: DataSplit): string | null {
+  const files = split.files;
+  if (files.length > 1 && (files[0]!.level === 0 || files.some((f) => f.level !== files[0]!.level))) {
+    return `a bucket holds ${files.length} files that may overlap (levels ${[...new Set(files.map((f) => f.level))].sort((a, b) => a - b).join(", ")})`;
+  }
+  const retracting = files.find((f) => f.deleteRowCount !== 0n);
+  if (retracting !== undefined) return `${retracting.fileName} counts ${retracting.deleteRowCount ?? "unknown"} deleted rows`;
+  return null;
+}
+
+/**
  * Why the fast path does not serve this read (a sentence), or null when it does (see the file
  * header for the rule). Resolves file schemas through `options.schemaById`.
  */
 export async function fastReadBlocker(options: SplitReadOptions, splits: readonly DataSplit[]): Promise<string | null> {
   const factory = options.mergeFactory;
   if (factory === null) return "append table";
-  if (factory.mergeEngine !== MergeEngine.DEDUPLICATE) return `merge engine ${factory.mergeEngine}`;
-  if (factory.needLookup) return "the merge goes through the lookup wrapper";
-  if (factory.sequenceComparator(options.fields) !== null) return "sequence.field is set";
+  if (factory.mergeEngine !== MergeEngine.DEDUPLICATE) {
+    const why = splits.map(oneRunBlocker).find((w) => w !== null);
+    if (why !== undefined) return `merge engine ${factory.mergeEngine}: ${why}`;
+  } else {
+    if (factory.needLookup) return "the merge goes through the lookup wrapper";
+    if (factory.sequenceComparator(options.fields) !== null) return "sequence.field is set";
+  }
   if (options.filter) return "a filter is set";
   const keyFields = keyFieldsOf(options.schema);
   for (const f of options.fields) if (!isBufferReadable(f.type)) return `column ${f.name} has type ${describeType(f.type)}`;
@@ -272,6 +295,9 @@ async function readSplitBuffers(options: SplitReadOptions, parquet: ParquetReadM
     fileSchema: await options.schemaById(file.schemaId),
   })));
   return readDedupBucket(files, {
+    // Another merge engine is served only where no key has two records (`oneRunBlocker`);
+    // the concat strategy checks that on the rows and steps aside otherwise.
+    strategy: options.mergeFactory?.mergeEngine === MergeEngine.DEDUPLICATE ? undefined : "concat",
     kernel: options.kernel,
     parquet,
     fields: options.fields,

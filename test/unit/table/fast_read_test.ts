@@ -193,10 +193,12 @@ test("Java fixture tables: wherever the fast read serves a snapshot, it equals t
       }
     }
   }
-  // The dedup tables are served (mor at every snapshot; 0.5's table once TIMESTAMP(0) is projected out).
+  // The dedup tables are served (mor at every snapshot; 0.5's table once TIMESTAMP(0) is projected out),
+  // and so is the first-row table: its batch scan skips level 0, leaving one sorted run per bucket.
   assert.ok(served.filter((s) => s.startsWith("pk_table_scan_and_read_mor")).length >= 5, served.join(" "));
   assert.ok(served.some((s) => s.startsWith("paimon-0.5.db")), served.join(" "));
-  assert.ok(!served.some((s) => /pk_09|first_row|append/.test(s)), `not served: deletion vectors, first-row, append (${served.join(" ")})`);
+  assert.ok(served.filter((s) => s.startsWith("pk_table_scan_and_read_first_row")).length >= 5, served.join(" "));
+  assert.ok(!served.some((s) => /pk_09|append/.test(s)), `not served: deletion vectors, append (${served.join(" ")})`);
 });
 
 // ---- the rule ------------------------------------------------------------------------------
@@ -211,7 +213,6 @@ test("fastReadBlocker names what keeps a read on the general path", async () => 
   assert.equal(await readSplitsBuffers(filtered.options, filtered.splits), null);
   const cases: [string, RegExp][] = [
     ["pk_09.db/pk_09", /lookup/],
-    ["pk_table_scan_and_read_first_row.db/pk_table_scan_and_read_first_row", /first-row/],
     ["append_complex_data.db/append_complex_data", /append/],
   ];
   for (const [name, why] of cases) {
@@ -229,21 +230,73 @@ test("fastReadBlocker names what keeps a read on the general path", async () => 
   await enableFastParquet();
 });
 
-test("a partial-update table and a sequence.field table stay on the general path", async () => {
+test("other merge engines: served where every bucket is one sorted run of adds (equal to the general read), else the general path", async () => {
   await enableFastParquet();
-  for (const options of [{ "merge-engine": "partial-update" }, { "sequence.field": "v" }] as Record<string, string>[]) {
+  const pq = await parquetWasmModule();
+  const engines: Record<string, string>[] = [
+    { "merge-engine": "aggregation", "fields.v.aggregate-function": "sum" }, { "merge-engine": "partial-update" },
+    { "merge-engine": "first-row" }, { "merge-engine": "aggregation", "fields.v.aggregate-function": "max", "sequence.field": "s" },
+  ];
+  const file = (schema: TableSchema, bucket: number, level: number, keys: number[], kinds: number[], seq0: bigint): TableFileInput => ({
+    partition: [], bucket, level,
+    data: physicalArrowTable(schema, [keys], keys.map((_, i) => seq0 + BigInt(i)), kinds, [keys, keys.map((k) => k * 10 + Number(seq0)), keys.map((k) => k % 3)]),
+    minKey: [keys[0]!], maxKey: [keys[keys.length - 1]!], minSequenceNumber: seq0, maxSequenceNumber: seq0 + BigInt(keys.length - 1),
+    deleteRowCount: BigInt(kinds.filter((k) => k === 1 || k === 3).length),
+  });
+  const adds = (n: number) => new Array<number>(n).fill(0);
+  let served = 0;
+  for (const engine of engines) {
     const schema = createTableSchema({
-      fields: [{ id: 0, name: "k", type: atomic("INT", { nullable: false }) }, { id: 1, name: "v", type: atomic("INT") }],
-      primaryKeys: ["k"], options: { bucket: "1", ...options }, timeMillis: 0n,
+      fields: [{ id: 0, name: "k", type: atomic("INT", { nullable: false }) }, { id: 1, name: "v", type: atomic("INT") }, { id: 2, name: "s", type: atomic("INT") }],
+      primaryKeys: ["k"], options: { bucket: "2", ...engine }, timeMillis: 0n,
     });
-    const store = new MemoryStore();
-    await writePkTable(store, schema, [{
-      data: physicalArrowTable(schema, [[1, 2]], [1n, 2n], [0, 0], [[1, 2], [10, 20]]),
-      minKey: [1], maxKey: [2], minSequenceNumber: 1n, maxSequenceNumber: 2n, deleteRowCount: 0n,
-    }], { pq: await parquetWasmModule(), compression: "SNAPPY" });
-    const { options: read, splits } = await splitReadOf(store, 1n);
-    assert.match(String(await fastReadBlocker(read, splits)), /partial-update|sequence\.field/);
+    const layouts: [string, TableFileInput[], RegExp | null][] = [
+      ["one level-0 file per bucket", [file(schema, 0, 0, [1, 2, 5], adds(3), 1n), file(schema, 1, 0, [3, 4], adds(2), 1n)], null],
+      ["disjoint files at one level", [file(schema, 0, 2, [1, 2], adds(2), 1n), file(schema, 0, 2, [5, 9], adds(2), 10n), file(schema, 1, 1, [3], adds(1), 1n)], null],
+      ["two level-0 files", [file(schema, 0, 0, [1, 2], adds(2), 1n), file(schema, 0, 0, [2, 3], adds(2), 10n)], /may overlap \(levels 0\)/],
+      ["files at two levels", [file(schema, 0, 1, [1, 2], adds(2), 1n), file(schema, 0, 2, [2, 3], adds(2), 10n)], /may overlap \(levels 1, 2\)/],
+      ["a file with a retraction", [file(schema, 0, 0, [1, 2, 3], [0, 3, 0], 1n)], /counts 1 deleted rows/],
+    ];
+    for (const [name, files, why] of layouts) {
+      const store = new MemoryStore();
+      await writePkTable(store, schema, files, { pq, compression: "SNAPPY" });
+      const where = `${JSON.stringify(engine)}: ${name}`;
+      const { options, splits } = await splitReadOf(store, 1n);
+      const blocker = await fastReadBlocker(options, splits);
+      const { fast, general } = await bothReads(store, 1n);
+      if (splits.every((split) => split.files.length === 0)) {
+        // First-row batch scans skip level 0: nothing of a level-0 layout is read at all.
+        assert.equal(engine["merge-engine"], "first-row", where);
+        assert.equal(general.numRows, 0, where);
+        continue;
+      }
+      if (why === null) {
+        assert.equal(blocker, null, where);
+        assert.ok(fast !== null, `${where}: served`);
+        assertSameArrow(fast, general, where);
+        served++;
+      } else {
+        assert.match(String(blocker), new RegExp(`merge engine ${engine["merge-engine"]}: .*${why.source}`), where);
+        assert.equal(fast, null, where);
+      }
+    }
   }
+  assert.ok(served >= 7, `served ${served}`);
+});
+
+test("a deduplicate table with sequence.field stays on the general path", async () => {
+  await enableFastParquet();
+  const schema = createTableSchema({
+    fields: [{ id: 0, name: "k", type: atomic("INT", { nullable: false }) }, { id: 1, name: "v", type: atomic("INT") }],
+    primaryKeys: ["k"], options: { bucket: "1", "sequence.field": "v" }, timeMillis: 0n,
+  });
+  const store = new MemoryStore();
+  await writePkTable(store, schema, [{
+    data: physicalArrowTable(schema, [[1, 2]], [1n, 2n], [0, 0], [[1, 2], [10, 20]]),
+    minKey: [1], maxKey: [2], minSequenceNumber: 1n, maxSequenceNumber: 2n, deleteRowCount: 0n,
+  }], { pq: await parquetWasmModule(), compression: "SNAPPY" });
+  const { options: read, splits } = await splitReadOf(store, 1n);
+  assert.match(String(await fastReadBlocker(read, splits)), /sequence\.field/);
 });
 
 test("run-time step-aside: a file with unsorted keys is read by the general path (which sorts it)", async () => {
