@@ -11,7 +11,8 @@
  * keeps them). Result: one Float64Array of slotCount per column; slot s of column j is
  * `-0.0 + v_1 + v_2 + ...` over the rows of slot s in row order (IEEE addition from -0.0, its
  * identity, so a slot's sum is exactly that of a row-by-row fold; a slot without rows is -0.0).
- * The WASM form gives the same sums, bit for bit (test/kernel/sum_kernel_test.ts).
+ * The WASM form gives the same sums, bit for bit apart from NaN payloads (a NaN is a NaN in
+ * both; test/kernel/sum_kernel_test.ts).
  *
  * Algorithm (the twin): random accumulator updates over megabytes are what cost, so each block
  * of rows is first scattered by slot range into cache-sized partitions (sequential writes, the
