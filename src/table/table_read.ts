@@ -16,9 +16,9 @@
  * compacted bucket is, concatenates the files' columns: no merge, no gather). It serves a read
  * when `fastReadBlocker` finds no blocker:
  * a deduplicate primary-key table without `sequence.field` and without the lookup wrapper
- * (changelog-producer=lookup, deletion vectors, force-lookup), or a table with another merge
- * engine whose every split is one sorted run of adds (see `oneRunBlocker`; only the concat
- * strategy serves it, as every key has one record), no filter, parquet-wasm loaded,
+ * (changelog-producer=lookup, deletion vectors, force-lookup), or any other primary-key table
+ * whose every split is one sorted run of adds (see `oneRunBlocker`; only the concat strategy
+ * serves it, as every key has one record), no filter, parquet-wasm loaded,
  * flat column types the fast Parquet reader serves, and per split: Parquet files only, no
  * deletion vectors, no external paths, every file written with the read fields' ids and exact
  * types (no casts). It also steps aside at run time (null) when a file decodes to an unexpected
@@ -238,7 +238,7 @@ function fileBlocker(options: SplitReadOptions, split: DataSplit, file: DataFile
 }
 
 /**
- * Why a split of a table with another merge engine than deduplicate is not known, from its
+ * Why a split of a table whose merge is more than the deduplicate pick is not known, from its
  * manifest entries, to be one sorted run of adds (one file, or files at one level above 0,
  * which never overlap; no file counting deleted rows), or null when it is. Only then does every
  * key hold one record, which the merge function returns unchanged (Java
@@ -255,18 +255,30 @@ function oneRunBlocker(split: DataSplit): string | null {
 }
 
 /**
+ * Why the table's merge needs more than the deduplicate pick (another merge engine, the lookup
+ * wrapper, `sequence.field`), or null when it does not. Such a read is served only where every
+ * bucket is one sorted run of adds (`oneRunBlocker`), by the concat strategy alone.
+ */
+function mergeOnlyReason(options: SplitReadOptions): string | null {
+  const factory = options.mergeFactory;
+  if (factory === null) return null;
+  if (factory.mergeEngine !== MergeEngine.DEDUPLICATE) return `merge engine ${factory.mergeEngine}`;
+  if (factory.needLookup) return "the merge goes through the lookup wrapper";
+  if (factory.sequenceComparator(options.fields) !== null) return "sequence.field is set";
+  return null;
+}
+
+/**
  * Why the fast path does not serve this read (a sentence), or null when it does (see the file
  * header for the rule). Resolves file schemas through `options.schemaById`.
  */
 export async function fastReadBlocker(options: SplitReadOptions, splits: readonly DataSplit[]): Promise<string | null> {
   const factory = options.mergeFactory;
   if (factory === null) return "append table";
-  if (factory.mergeEngine !== MergeEngine.DEDUPLICATE) {
+  const merging = mergeOnlyReason(options);
+  if (merging !== null) {
     const why = splits.map(oneRunBlocker).find((w) => w !== null);
-    if (why !== undefined) return `merge engine ${factory.mergeEngine}: ${why}`;
-  } else {
-    if (factory.needLookup) return "the merge goes through the lookup wrapper";
-    if (factory.sequenceComparator(options.fields) !== null) return "sequence.field is set";
+    if (why !== undefined) return `${merging}: ${why}`;
   }
   if (options.filter) return "a filter is set";
   const keyFields = keyFieldsOf(options.schema);
@@ -295,9 +307,9 @@ async function readSplitBuffers(options: SplitReadOptions, parquet: ParquetReadM
     fileSchema: await options.schemaById(file.schemaId),
   })));
   return readDedupBucket(files, {
-    // Another merge engine is served only where no key has two records (`oneRunBlocker`);
-    // the concat strategy checks that on the rows and steps aside otherwise.
-    strategy: options.mergeFactory?.mergeEngine === MergeEngine.DEDUPLICATE ? undefined : "concat",
+    // A merge beyond the deduplicate pick is served only where no key has two records
+    // (`oneRunBlocker`); the concat strategy checks that on the rows and steps aside otherwise.
+    strategy: mergeOnlyReason(options) === null ? undefined : "concat",
     kernel: options.kernel,
     parquet,
     fields: options.fields,

@@ -194,11 +194,13 @@ test("Java fixture tables: wherever the fast read serves a snapshot, it equals t
     }
   }
   // The dedup tables are served (mor at every snapshot; 0.5's table once TIMESTAMP(0) is projected out),
-  // and so is the first-row table: its batch scan skips level 0, leaving one sorted run per bucket.
+  // and so is the first-row table (its batch scan skips level 0, leaving one sorted run per
+  // bucket) and pk_09 (lookup wrapper) wherever its buckets are one run without deletion vectors.
   assert.ok(served.filter((s) => s.startsWith("pk_table_scan_and_read_mor")).length >= 5, served.join(" "));
   assert.ok(served.some((s) => s.startsWith("paimon-0.5.db")), served.join(" "));
   assert.ok(served.filter((s) => s.startsWith("pk_table_scan_and_read_first_row")).length >= 5, served.join(" "));
-  assert.ok(!served.some((s) => /pk_09|append/.test(s)), `not served: deletion vectors, append (${served.join(" ")})`);
+  assert.ok(served.includes("pk_09.db/pk_09@1") && !served.includes("pk_09.db/pk_09@4"), `pk_09: served before its deletion vector (${served.join(" ")})`);
+  assert.ok(!served.some((s) => /append/.test(s)), `not served: append (${served.join(" ")})`);
 });
 
 // ---- the rule ------------------------------------------------------------------------------
@@ -212,7 +214,7 @@ test("fastReadBlocker names what keeps a read on the general path", async () => 
   assert.match(String(await fastReadBlocker(filtered.options, filtered.splits)), /filter/);
   assert.equal(await readSplitsBuffers(filtered.options, filtered.splits), null);
   const cases: [string, RegExp][] = [
-    ["pk_09.db/pk_09", /lookup/],
+    ["pk_09.db/pk_09", /has a deletion vector/],
     ["append_complex_data.db/append_complex_data", /append/],
   ];
   for (const [name, why] of cases) {
@@ -284,19 +286,29 @@ test("other merge engines: served where every bucket is one sorted run of adds (
   assert.ok(served >= 7, `served ${served}`);
 });
 
-test("a deduplicate table with sequence.field stays on the general path", async () => {
+test("a deduplicate table with sequence.field: served where a bucket is one run, else the general path", async () => {
   await enableFastParquet();
   const schema = createTableSchema({
     fields: [{ id: 0, name: "k", type: atomic("INT", { nullable: false }) }, { id: 1, name: "v", type: atomic("INT") }],
     primaryKeys: ["k"], options: { bucket: "1", "sequence.field": "v" }, timeMillis: 0n,
   });
-  const store = new MemoryStore();
-  await writePkTable(store, schema, [{
-    data: physicalArrowTable(schema, [[1, 2]], [1n, 2n], [0, 0], [[1, 2], [10, 20]]),
-    minKey: [1], maxKey: [2], minSequenceNumber: 1n, maxSequenceNumber: 2n, deleteRowCount: 0n,
-  }], { pq: await parquetWasmModule(), compression: "SNAPPY" });
-  const { options: read, splits } = await splitReadOf(store, 1n);
-  assert.match(String(await fastReadBlocker(read, splits)), /sequence\.field/);
+  const file = (keys: number[], v: number[], seq0: bigint): TableFileInput => ({
+    data: physicalArrowTable(schema, [keys], keys.map((_, i) => seq0 + BigInt(i)), keys.map(() => 0), [keys, v]),
+    minKey: [keys[0]!], maxKey: [keys[keys.length - 1]!], minSequenceNumber: seq0, maxSequenceNumber: seq0 + BigInt(keys.length - 1), deleteRowCount: 0n,
+  });
+  const one = new MemoryStore();
+  await writePkTable(one, schema, [file([1, 2], [10, 20], 1n)], { pq: await parquetWasmModule(), compression: "SNAPPY" });
+  const served = await bothReads(one, 1n);
+  assert.ok(served.fast !== null, "one file: served");
+  assertSameArrow(served.fast, served.general, "sequence.field, one file");
+  const two = new MemoryStore();
+  // Key 2 in both files: the first file's row wins by its larger sequence field.
+  await writePkTable(two, schema, [file([1, 2], [10, 90], 1n), file([2, 3], [20, 30], 10n)], { pq: await parquetWasmModule(), compression: "SNAPPY" });
+  const { options: read, splits } = await splitReadOf(two, 1n);
+  assert.match(String(await fastReadBlocker(read, splits)), /^sequence\.field is set: a bucket holds 2 files that may overlap/);
+  const merged = await bothReads(two, 1n);
+  assert.equal(merged.fast, null);
+  assert.deepEqual([...merged.general.getChild("v")!.toArray()], [10, 90, 30]);
 });
 
 test("run-time step-aside: a file with unsorted keys is read by the general path (which sorts it)", async () => {
