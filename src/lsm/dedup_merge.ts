@@ -71,7 +71,10 @@ export interface DedupMergeOptions {
   readonly keyTypes: readonly DataType[];
   /** The deduplicate engine's `ignore-delete`. */
   readonly ignoreDelete: boolean;
-  /** Force a strategy (tests; the fast read of other merge engines forces concat); default: concat, dense, numeric, kernel, the first that applies. */
+  /**
+   * Force a strategy (tests; the fast read forces concat where the merge is more than the
+   * deduplicate pick); default: concat, dense, numeric, kernel, the first that applies.
+   */
   readonly strategy?: DedupStrategy;
 }
 

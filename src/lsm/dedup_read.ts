@@ -8,7 +8,7 @@
  * reader serves, no deletion vectors. At run time it returns null — the caller then reads the
  * bucket with the general path — when a column is missing under its exact name or decodes to an
  * unexpected Arrow layout, when a file's keys are not ascending, or when a forced strategy
- * (`strategy`, "concat" for other merge engines) does not apply.
+ * (`strategy`: "concat" where the merge is more than the deduplicate pick) does not apply.
  *
  * Invariants: a file's byte size, row count, `_SEQUENCE_NUMBER` (no nulls) and `_VALUE_KIND`
  * (0..3, no nulls) are checked as the general reader checks them (LakeError("corruption")
@@ -49,8 +49,8 @@ export interface DedupReadOptions {
   readonly keyFields: readonly DataField[];
   readonly ignoreDelete: boolean;
   /**
-   * Only this strategy (dedup_merge.ts), else null. "concat" serves other merge engines: when
-   * every key has one record, every engine returns it unchanged.
+   * Only this strategy (dedup_merge.ts), else null. "concat" serves merges beyond the
+   * deduplicate pick: when every key has one record, every merge returns it unchanged.
    */
   readonly strategy?: DedupStrategy;
 }

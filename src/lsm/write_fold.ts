@@ -22,7 +22,7 @@
  * sums are handed over as they are when every slot holds a group).
  *
  * Invariants: output in key (group) order; columns hold every table field.
- * Imports: util/assert.ts, kernel/reference_sum.ts, spec (row_kind, values types),
+ * Imports: util/assert.ts, kernel (KeyKernel type, reference_sum.ts), spec (row_kind, values types),
  * lsm/write_columns.ts, lsm/write_merge.ts (types and object merge). Mirrors `AggregateMergeFunction`:
  * https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/mergetree/compact/aggregate/AggregateMergeFunction.java
  */
@@ -34,6 +34,7 @@ import type { AggregateColumn, MergedRecord, MergeOutput, MergeRows } from "./wr
 import type { FieldOutput } from "./write_output.ts";
 import type { WriteSortResult } from "./write_sort.ts";
 import { unreachable } from "../util/assert.ts";
+import type { KeyKernel } from "../kernel/mod.ts";
 import { sumF64BySlot } from "../kernel/reference_sum.ts";
 
 /** Merges a group with retracts through the merge function (write_merge.ts): positions [a, b). */
@@ -70,7 +71,7 @@ type FieldOutputBuilder =
  */
 export function foldAggregation(
   rows: MergeRows, sorted: WriteSortResult, permOrder: boolean, columns: readonly AggregateColumn[], objectMerge: ObjectMerge,
-  kernel: object,
+  kernel: KeyKernel,
 ): MergeOutput {
   const G = sorted.groupCount;
   const { slotOf, groupSlot, slotCount } = sorted.slots();
@@ -250,7 +251,7 @@ function sumColumn(
  * FLOAT and integer columns are summed row by row into interleaved accumulators (float32
  * rounding, overflow check). Nothing when the fold runs in sorted order.
  */
-function fuseSums(stores: readonly ColumnStore[], columns: readonly AggregateColumn[], s: FoldState, kernel: object): Map<number, FoldResult> {
+function fuseSums(stores: readonly ColumnStore[], columns: readonly AggregateColumn[], s: FoldState, kernel: KeyKernel): Map<number, FoldResult> {
   const out = new Map<number, FoldResult>();
   if (s.order !== null) return out;
   const picked: number[] = [];

@@ -17,10 +17,11 @@
  * lookup wrapper then merges them all).
  *
  * Invariants: output positions follow key order; a source row appears at most once.
- * Imports: spec (data_types, row_kind, values, schema types, core_options_types),
- * lsm/key_value.ts (type), lsm/merge_function/*, lsm/write_columns.ts (type).
+ * Imports: kernel (KeyKernel type), spec (data_types, row_kind, values, schema types,
+ * core_options_types), lsm/key_value.ts (type), lsm/merge_function/*, lsm/write_columns.ts (type).
  * Mirrors https://github.com/apache/paimon/blob/master/paimon-core/src/main/java/org/apache/paimon/mergetree/SortBufferWriteBuffer.java
  */
+import type { KeyKernel } from "../kernel/mod.ts";
 import type { DataField } from "../spec/data_types.ts";
 import { MergeEngine, type OptionMap } from "../spec/core_options_types.ts";
 import { isRetract, type RowKind } from "../spec/row_kind.ts";
@@ -128,7 +129,7 @@ export function createWriteMergeConfig(
  * (the aggregation fold sums double columns with it). Throws the merge function's LakeErrors.
  */
 export function mergeWriteGroups(
-  rows: MergeRows, sorted: WriteSortResult, permOrder: boolean, config: WriteMergeConfig, kernel: object,
+  rows: MergeRows, sorted: WriteSortResult, permOrder: boolean, config: WriteMergeConfig, kernel: KeyKernel,
 ): MergeOutput {
   let objectMerge: ReducerMergeFunction | null = null;
   const mergeObjects = (a: number, b: number): number | MergedRecord | null => {

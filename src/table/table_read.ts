@@ -259,7 +259,7 @@ function oneRunBlocker(split: DataSplit): string | null {
  * wrapper, `sequence.field`), or null when it does not. Such a read is served only where every
  * bucket is one sorted run of adds (`oneRunBlocker`), by the concat strategy alone.
  */
-function mergeOnlyReason(options: SplitReadOptions): string | null {
+function mergeBeyondPick(options: SplitReadOptions): string | null {
   const factory = options.mergeFactory;
   if (factory === null) return null;
   if (factory.mergeEngine !== MergeEngine.DEDUPLICATE) return `merge engine ${factory.mergeEngine}`;
@@ -275,7 +275,7 @@ function mergeOnlyReason(options: SplitReadOptions): string | null {
 export async function fastReadBlocker(options: SplitReadOptions, splits: readonly DataSplit[]): Promise<string | null> {
   const factory = options.mergeFactory;
   if (factory === null) return "append table";
-  const merging = mergeOnlyReason(options);
+  const merging = mergeBeyondPick(options);
   if (merging !== null) {
     const why = splits.map(oneRunBlocker).find((w) => w !== null);
     if (why !== undefined) return `${merging}: ${why}`;
@@ -298,7 +298,9 @@ export async function fastReadBlocker(options: SplitReadOptions, splits: readonl
 }
 
 /** Fetches and merges one split with the fast path; null when it steps aside at run time. */
-async function readSplitBuffers(options: SplitReadOptions, parquet: ParquetReadModule, split: DataSplit, keyFields: readonly DataField[]): Promise<DedupBucket | null> {
+async function readSplitBuffers(
+  options: SplitReadOptions, parquet: ParquetReadModule, split: DataSplit, keyFields: readonly DataField[], concatOnly: boolean,
+): Promise<DedupBucket | null> {
   const files = await Promise.all(split.files.map(async (file) => ({
     fileName: file.fileName,
     bytes: await readFile(options.store, dataFilePath(options.schema, split, file), "data file") as Uint8Array<ArrayBuffer>,
@@ -309,7 +311,7 @@ async function readSplitBuffers(options: SplitReadOptions, parquet: ParquetReadM
   return readDedupBucket(files, {
     // A merge beyond the deduplicate pick is served only where no key has two records
     // (`oneRunBlocker`); the concat strategy checks that on the rows and steps aside otherwise.
-    strategy: mergeOnlyReason(options) === null ? undefined : "concat",
+    strategy: concatOnly ? "concat" : undefined,
     kernel: options.kernel,
     parquet,
     fields: options.fields,
@@ -327,10 +329,11 @@ export async function readSplitsBuffers(options: SplitReadOptions, splits: reado
   const parquet = await fastParquetReader();
   if (parquet === null || await fastReadBlocker(options, splits) !== null) return null;
   const keyFields = keyFieldsOf(options.schema);
+  const concatOnly = mergeBeyondPick(options) !== null;
   const buckets: DedupBucket[] = [];
   let total = 0;
   for (const split of splits) {
-    const bucket = await readSplitBuffers(options, parquet, split, keyFields);
+    const bucket = await readSplitBuffers(options, parquet, split, keyFields, concatOnly);
     if (bucket === null) return null;
     buckets.push(bucket);
     total += bucket.selection.count;
